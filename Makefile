@@ -1,0 +1,63 @@
+# INCI Lens: `make run` sets everything up and serves on http://127.0.0.1:8000;
+# `make test` sets everything up and runs every check. Both are idempotent.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared/data
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd docker-compose
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export OMP_THREAD_LIMIT := 1
+
+.PHONY: setup system-deps run test lint typecheck compose-check pytest kb coverage bench clean
+
+setup: system-deps $(VENV)/.installed
+
+# Debian/Ubuntu packages, installed only when something is missing.
+system-deps:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+run: setup
+	$(BIN)/incilens serve --host $(HOST) --port $(PORT)
+
+test: setup lint compose-check pytest
+
+lint: setup
+	$(BIN)/ruff check service tests bench
+	$(BIN)/ruff format --check service tests bench
+	$(BIN)/mypy
+
+typecheck: setup
+	$(BIN)/mypy
+
+compose-check:
+	docker-compose -f docker-compose.yml config -q
+
+pytest: setup
+	$(BIN)/pytest
+
+# Rebuild the packaged knowledge base from the public datasets.
+kb: setup
+	$(BIN)/python -m incilens.kb.build --source $(SHARED)
+
+# Figures quoted in the README.
+bench: setup
+	$(BIN)/python bench/bench_kb.py --shared $(SHARED)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

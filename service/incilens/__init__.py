@@ -1,0 +1,46 @@
+"""INCI Lens: read cosmetic ingredient lists and explain every ingredient.
+
+The package is layered (see ``docs/ARCHITECTURE.md``). The pure core (:mod:`incilens.normalize`,
+:mod:`incilens.models` and, as they arrive, parsing, matching and report) imports neither Flask
+nor ``subprocess`` and does no I/O. :mod:`incilens.knowledge` loads the packaged knowledge base
+once; :mod:`incilens.api` is the HTTP boundary; :func:`create_app` is the only place an app is
+built.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+__all__ = ["__version__", "create_app"]
+
+__version__ = "0.1.0"
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app: defaults, then ``INCILENS_*`` variables, then ``config``."""
+    from incilens import api, ocr
+    from incilens.config import DEFAULTS, ENV_PREFIX
+    from incilens.knowledge_ext import init_kb
+
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if config:
+        app.config.from_mapping(config)
+    app.json.sort_keys = bool(app.config["JSON_SORT_KEYS"])  # type: ignore[attr-defined]
+    kb = init_kb(app)
+    api.init_app(app)
+    log.info(
+        "INCI Lens %s ready: knowledge base %s (%d entries), tesseract %s",
+        __version__,
+        kb.version,
+        len(kb),
+        ocr.version() or "not installed",
+    )
+    return app

@@ -1,0 +1,28 @@
+"""Configuration: one set of defaults, overridden by ``INCILENS_*`` variables and by a mapping.
+
+No I/O happens here; :func:`incilens.create_app` applies the layers in order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["DEFAULTS", "ENV_PREFIX"]
+
+ENV_PREFIX = "INCILENS"
+
+#: Every setting with its default. Override with ``INCILENS_<NAME>`` (JSON-parsed when it can be,
+#: so ``INCILENS_MAX_QUERY_LENGTH=300`` is an int) or with ``create_app({...})``.
+DEFAULTS: dict[str, Any] = {
+    # Path of the knowledge-base file; empty means the one packaged with incilens.
+    "KB_PATH": "",
+    # Longest name or search query accepted, in characters.
+    "MAX_QUERY_LENGTH": 200,
+    # Default and largest number of search results.
+    "SEARCH_LIMIT_DEFAULT": 10,
+    "SEARCH_LIMIT_MAX": 50,
+    # Largest request body accepted, in bytes (Flask's own setting).
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # Keep the key order of JSON replies as built (records read top-down).
+    "JSON_SORT_KEYS": False,
+}

@@ -1,0 +1,56 @@
+"""The one error hierarchy of INCI Lens.
+
+Every error a client can see is a :class:`ServiceError` subclass carrying its HTTP status and a
+stable machine-readable ``code``; :mod:`incilens.api` renders all of them, and Werkzeug's HTTP
+errors, as ``{"error": {"code": ..., "message": ...}}``. Messages say what to do next.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+__all__ = [
+    "BadInput",
+    "IngredientNotFound",
+    "KnowledgeBaseError",
+    "ServiceError",
+]
+
+
+class ServiceError(Exception):
+    """Base class: an error with an HTTP status, a stable code and a user-facing message."""
+
+    status_code: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON error body."""
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        body.update(self.details)
+        return {"error": body}
+
+
+class BadInput(ServiceError):
+    """The request is malformed: fix the named parameter and try again."""
+
+    status_code = 400
+    code = "bad_input"
+
+
+class IngredientNotFound(ServiceError):
+    """No ingredient has that name; the details carry "did you mean" suggestions."""
+
+    status_code = 404
+    code = "ingredient_not_found"
+
+
+class KnowledgeBaseError(ServiceError):
+    """The knowledge-base files are missing or corrupt; the message names the file."""
+
+    status_code = 500
+    code = "knowledge_base_error"

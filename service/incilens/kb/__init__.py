@@ -1,0 +1,1 @@
+"""Knowledge-base build: reads the public datasets and curated files, writes data/kb.jsonl.gz."""

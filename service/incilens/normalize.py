@@ -1,0 +1,120 @@
+"""Name normalisation shared by the knowledge base and the matcher.
+
+Pure functions over strings: no I/O, no Flask. Two kinds of key are used:
+
+* :func:`name_key` folds case, accents, dash variants and the spacing around ``-``, ``/``, ``,``
+  and brackets, so ``"Peg- 8  dimethicone"`` and ``"PEG-8 DIMETHICONE"`` meet.
+* :func:`loose_key` keeps letters and digits only, so ``"CI77891"``, ``"C.I. 77891"`` and
+  ``"CI 77891"`` meet. It is the "spacing insensitive" key for look-ups; it can join names that
+  differ only in punctuation, so callers keep every candidate and prefer a :func:`name_key` hit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["display_name", "loose_key", "name_key", "strip_accents"]
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
+_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u00b4`"), "'")
+_SPACED = (
+    (re.compile(r" ?- ?"), "-"),
+    (re.compile(r" ?/ ?"), "/"),
+    (re.compile(r" ?, ?"), ","),
+    (re.compile(r"\( "), "("),
+    (re.compile(r"\[ "), "["),
+    (re.compile(r" \)"), ")"),
+    (re.compile(r" \]"), "]"),
+)
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+
+
+def strip_accents(text: str) -> str:
+    """Remove combining accents, keeping the base letters.
+
+    Examples:
+        >>> strip_accents("Crème Ingrédients")
+        'Creme Ingredients'
+    """
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1 << 16)
+def name_key(name: str) -> str:
+    """Return the canonical look-up key of an ingredient name.
+
+    Upper case, no accents, one kind of dash and quote, single spaces, no spaces around ``-``,
+    ``/`` and ``,`` or just inside brackets, and no trailing full stop or asterisk.
+
+    Examples:
+        >>> name_key("  Caprylic/ Capric   triglyceride ")
+        'CAPRYLIC/CAPRIC TRIGLYCERIDE'
+        >>> name_key("PEG- 5 Glyceryl Stearate")
+        'PEG-5 GLYCERYL STEARATE'
+        >>> name_key("Alcohol Denat.")
+        'ALCOHOL DENAT'
+        >>> name_key("Butyrospermum Parkii ( Shea ) Butter")
+        'BUTYROSPERMUM PARKII (SHEA) BUTTER'
+    """
+    text = name if name.isascii() else strip_accents(unicodedata.normalize("NFKC", name))
+    text = text.translate(_DASHES).translate(_QUOTES)
+    text = " ".join(text.upper().split())
+    for pattern, replacement in _SPACED:
+        text = pattern.sub(replacement, text)
+    return text.rstrip(" .*")
+
+
+def loose_key(name: str) -> str:
+    """Return the letters-and-digits-only key of a name.
+
+    Examples:
+        >>> loose_key("C.I. 77891")
+        'CI77891'
+        >>> loose_key("1,2-Hexanediol")
+        '12HEXANEDIOL'
+    """
+    return _NOT_ALNUM.sub("", name_key(name))
+
+
+# Tokens that stay upper case in a display name.
+_UPPER_TOKENS = frozenset(
+    """BHA BHT CI DEA DNA EDTA HCL HDI IPDI MEA MIPA PABA PCA PEG PPG PVM PVP RNA SD TEA TIPA
+    UV DMDM MDM DMAPA II III IV VI VII VIII IX XI XII DL AMP AMPD TBHQ""".split()
+)
+_TOKEN = re.compile(r"[A-Za-z]+|[^A-Za-z]+")
+
+
+def display_name(inci_name: str) -> str:
+    """Return a readable title-case form of an INCI name.
+
+    Chemical tokens that are conventionally upper case (PEG, EDTA, CI ...) and tokens fused to
+    digits keep their case; lower-case prefixes used by the glossary (``sh-``) are kept.
+
+    Examples:
+        >>> display_name("PEG-40 HYDROGENATED CASTOR OIL")
+        'PEG-40 Hydrogenated Castor Oil'
+        >>> display_name("CAPRYLIC/CAPRIC TRIGLYCERIDE")
+        'Caprylic/Capric Triglyceride'
+        >>> display_name("CI 77891")
+        'CI 77891'
+        >>> display_name("C12-15 ALKYL BENZOATE")
+        'C12-15 Alkyl Benzoate'
+    """
+    out: list[str] = []
+    for match in _TOKEN.finditer(inci_name):
+        token = match.group(0)
+        if not token[0].isalpha() or not token.isupper():
+            out.append(token)
+            continue
+        end = match.end()
+        fused_digit = end < len(inci_name) and inci_name[end].isdigit() and len(token) <= 2
+        if token in _UPPER_TOKENS or fused_digit:
+            out.append(token)
+        else:
+            out.append(token.capitalize())
+    return "".join(out)
