@@ -216,7 +216,14 @@ class KnowledgeBase:
 
         exact = self.find(query)
         if exact is not None:
-            take(exact, self.names[exact], "exact", 100.0)
+            written = self.names[exact]
+            if name_key(written) != key:
+                at = bisect.bisect_left(self._sorted_keys, key)
+                written = next(
+                    (w for k, n, w in self._all_names[at : at + 50] if k == key and n == exact),
+                    query.strip(),
+                )
+            take(exact, written, "exact", 100.0)
         pool: dict[int, tuple[tuple[int, int, int, str], str, str]] = {}
         lo = bisect.bisect_left(self._sorted_keys, key)
         hi = bisect.bisect_left(self._sorted_keys, key + "\uffff")

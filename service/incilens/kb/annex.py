@@ -46,6 +46,7 @@ ANNEX_STATUS = {
 _SEPARATORS = re.compile(r"(\s*[,;/]\s*)")
 _CODE = re.compile(r"\b(?:Annex\s+)?(VI|IV|V|III|II)\s*[/ ]\s*(\d+[a-z]?)\b")
 _CONDITION_WORDS = re.compile(r"\b(when|only|except|if|nano|unless|not)\b", re.IGNORECASE)
+_II_CONDITION = re.compile(r"\bwhen used\b|\bexcept(?:ion)?\b|\bother than\b", re.IGNORECASE)
 _GROUP_TAIL = re.compile(
     r"\s+and\s+(its|their)\s+(salts|esters|salts and esters|esters and salts)\b.*$", re.IGNORECASE
 )
@@ -224,7 +225,7 @@ def link_annexes(
 
 def _row_condition(row: AnnexRow) -> str:
     """Return the chemical name of an Annex II row that bans a substance only in some uses."""
-    if row.annex == "II" and re.search(r"\bwhen used\b|\bexcept\b", row.chemical_name, re.I):
+    if row.annex == "II" and _II_CONDITION.search(row.chemical_name):
         return row.chemical_name
     return ""
 

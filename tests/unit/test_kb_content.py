@@ -1,0 +1,158 @@
+"""What the packaged knowledge base holds: names, synonyms, reference pages, provenance."""
+
+from __future__ import annotations
+
+import pytest
+
+from incilens.knowledge import KnowledgeBase
+
+SYNONYMS = [
+    # (what a shopper or label says, the INCI name it must resolve to)
+    ("Aqua", "AQUA"),
+    ("Eau", "AQUA"),
+    ("Fragrance", "PARFUM"),
+    ("Vitamin E", "TOCOPHEROL"),
+    ("Shea Butter", "BUTYROSPERMUM PARKII BUTTER"),
+    ("CI 77891", "CI 77891"),
+    ("C.I. 77891", "CI 77891"),
+    ("Cl 77891", "CI 77891"),
+    ("ci77891", "CI 77891"),
+    ("Titanium Dioxide", "TITANIUM DIOXIDE"),
+    ("glycerin", "GLYCERIN"),
+    ("  GLYCERIN  ", "GLYCERIN"),
+    ("Caprylic/ Capric Triglyceride", "CAPRYLIC/CAPRIC TRIGLYCERIDE"),
+    ("Alcohol Denat", "ALCOHOL DENAT."),
+    ("Hyaluronic Acid", "HYALURONIC ACID"),
+    ("Sodium Hyaluronate", "SODIUM HYALURONATE"),
+    ("Octinoxate", "ETHYLHEXYL METHOXYCINNAMATE"),
+    ("Avobenzone", "BUTYL METHOXYDIBENZOYLMETHANE"),
+    ("glycerin", "GLYCERIN"),
+]
+
+
+@pytest.mark.parametrize(("name", "inci"), SYNONYMS)
+def test_synonyms_and_spellings(kb: KnowledgeBase, name: str, inci: str) -> None:
+    ingredient = kb.lookup(name)
+    assert ingredient is not None, name
+    assert ingredient.inci_name == inci
+
+
+@pytest.mark.parametrize("name", ["", "   ", "zzzz-not-an-ingredient", "Hyaluronic"])
+def test_unknown_names_are_not_forced(kb: KnowledgeBase, name: str) -> None:
+    assert kb.lookup(name) is None
+
+
+def test_distinct_things_stay_distinct(kb: KnowledgeBase) -> None:
+    ha, sh = kb.lookup("Hyaluronic Acid"), kb.lookup("Sodium Hyaluronate")
+    assert ha is not None and sh is not None and ha.id != sh.id
+    assert "Sodium Hyaluronate" not in {s["name"] for s in ha.synonyms}
+
+
+def test_every_cosing_name_is_an_entry(kb: KnowledgeBase) -> None:
+    assert kb.header["counts"]["cosing_entries"] == 30_059
+    assert sum(1 for ing in kb if ing.cosing_ref) == 30_059
+    assert kb.header["counts"]["glossary_new"] > 2_000
+
+
+REFERENCE = {
+    "HUMAN UMBILICAL MESENCHYMAL STEM CELL CONDITIONED MEDIA": (
+        {"HUMECTANT", "SKIN CONDITIONING", "SKIN PROTECTING"},
+        (0.0, 1.0),
+        "not_vegan",
+    ),
+    "HUMAN AMNIOTIC MEMBRANE STEM CELL CONDITIONED MEDIA": (
+        {"HAIR CONDITIONING", "SKIN PROTECTING"},
+        (0.0, 0.0),
+        "not_vegan",
+    ),
+    "ANEMARRHENA ASPHODELOIDES CALLUS CONDITIONED MEDIA EXTRACT": (
+        {"ANTIOXIDANT"},
+        (0.0, 0.0),
+        "vegan",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE))
+def test_reference_page_facts(kb: KnowledgeBase, name: str) -> None:
+    functions, (low, high), vegan = REFERENCE[name]
+    ing = kb.lookup(name)
+    assert ing is not None
+    assert functions <= {f["name"] for f in ing.functions}
+    assert all(f["plain"] for f in ing.functions)
+    assert ing.comedogenic is not None
+    page = [s for s in ing.comedogenic["sources"] if s["source"].startswith("ref:")]
+    assert (page[0]["min"], page[0]["max"]) == (low, high)
+    assert ing.vegan["status"] == vegan and ing.vegan["source"].startswith("ref:")
+    assert ing.pregnancy is not None and ing.pregnancy["note"]
+    assert ing.photosensitizing is not None and ing.photosensitizing["value"] is False
+    assert ing.side_effects is not None and len(ing.side_effects["items"]) >= 4
+    assert ing.skin_types is not None and ing.skin_types["suits"]
+    assert ing.summary is not None and ing.summary["source"].startswith("ref:")
+    assert ing.summary["source"] in kb.sources
+
+
+def test_umbilical_media_is_banned_as_a_product_of_human_origin(kb: KnowledgeBase) -> None:
+    ing = kb.lookup("HUMAN UMBILICAL MESENCHYMAL STEM CELL CONDITIONED MEDIA")
+    assert ing is not None
+    assert ing.concern["level"] == "high"
+    assert any(r["source"] == "eu-annex-II/416" for r in ing.concern["reasons"])
+
+
+def test_disagreeing_ratings_are_shown_side_by_side(kb: KnowledgeBase) -> None:
+    dimethicone = kb.lookup("DIMETHICONE")
+    assert dimethicone is not None and dimethicone.comedogenic is not None
+    by_source = {s["source"]: s["value"] for s in dimethicone.comedogenic["sources"]}
+    assert by_source["hautschutzengel"] == "5" and by_source["acneorg_fulton"] == "1"
+    assert (dimethicone.comedogenic["min"], dimethicone.comedogenic["max"]) == (1.0, 5.0)
+
+
+def test_ranges_stay_ranges(kb: KnowledgeBase) -> None:
+    lanolin = kb.lookup("LANOLIN")
+    assert lanolin is not None and lanolin.comedogenic is not None
+    assert any("-" in s["value"] for s in lanolin.comedogenic["sources"])
+
+
+def test_at_least_400_curated_profiles(kb: KnowledgeBase) -> None:
+    assert sum(kb.profiled) >= 400
+
+
+def _sources_in(value: object, out: set[str]) -> None:
+    if isinstance(value, dict):
+        if "source" in value:
+            out.add(value["source"])
+        for v in value.values():
+            _sources_in(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _sources_in(v, out)
+
+
+def test_every_record_is_valid_and_every_fact_has_a_known_source(kb: KnowledgeBase) -> None:
+    catalogue = set(kb.sources)
+    for ing in kb:  # Ingredient.from_record validates each record
+        record = ing.to_dict()
+        for key in ("functions", "flags", "eu", "eu_upcoming", "synonyms"):
+            for fact in record[key]:
+                assert fact.get("source"), (ing.inci_name, key)
+        for key in (
+            "description",
+            "summary",
+            "comedogenic",
+            "irritancy",
+            "pregnancy",
+            "photosensitizing",
+            "side_effects",
+            "skin_types",
+            "origin",
+            "vegan",
+        ):
+            if record[key] is not None:
+                found: set[str] = set()
+                _sources_in(record[key], found)
+                assert found, (ing.inci_name, key)
+        for source in ing.sources:
+            base = source.split("/")[0]
+            assert (
+                source in catalogue or base.startswith(("rule:", "eu-annex-")) or base in catalogue
+            ), (ing.inci_name, source)
