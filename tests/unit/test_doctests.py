@@ -1,0 +1,18 @@
+"""Run the Examples sections of the algorithmic modules."""
+
+from __future__ import annotations
+
+import doctest
+from types import ModuleType
+
+import pytest
+
+from incilens import normalize
+from incilens.kb import annex, record, rules
+
+
+@pytest.mark.parametrize("module", [normalize, annex, record, rules], ids=lambda m: m.__name__)
+def test_docstring_examples(module: ModuleType) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0
+    assert result.failed == 0
