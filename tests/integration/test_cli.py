@@ -25,6 +25,6 @@ def test_lookup_unknown_suggests(capsys: pytest.CaptureFixture[str]) -> None:
     assert "did you mean: GLYCERIN" in capsys.readouterr().err
 
 
-def test_missing_kb_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:
+def test_missing_kb_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--kb", "/nonexistent/kb.jsonl.gz", "lookup", "glycerin"]) == 2
     assert "kb.jsonl.gz" in capsys.readouterr().err

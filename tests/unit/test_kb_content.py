@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from incilens.kb.record import collect_sources
 from incilens.knowledge import KnowledgeBase
 
 SYNONYMS = [
@@ -117,17 +118,6 @@ def test_at_least_400_curated_profiles(kb: KnowledgeBase) -> None:
     assert sum(kb.profiled) >= 400
 
 
-def _sources_in(value: object, out: set[str]) -> None:
-    if isinstance(value, dict):
-        if "source" in value:
-            out.add(value["source"])
-        for v in value.values():
-            _sources_in(v, out)
-    elif isinstance(value, list):
-        for v in value:
-            _sources_in(v, out)
-
-
 def test_every_record_is_valid_and_every_fact_has_a_known_source(kb: KnowledgeBase) -> None:
     catalogue = set(kb.sources)
     for ing in kb:  # Ingredient.from_record validates each record
@@ -149,7 +139,7 @@ def test_every_record_is_valid_and_every_fact_has_a_known_source(kb: KnowledgeBa
         ):
             if record[key] is not None:
                 found: set[str] = set()
-                _sources_in(record[key], found)
+                collect_sources(record[key], found)
                 assert found, (ing.inci_name, key)
         for source in ing.sources:
             base = source.split("/")[0]

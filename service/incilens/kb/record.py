@@ -14,7 +14,7 @@ from incilens.kb import rules
 from incilens.kb.sources import AnnexRow, CosingRow
 from incilens.normalize import display_name, name_key
 
-__all__ = ["Entry", "eu_record", "make_record", "parse_rating"]
+__all__ = ["Entry", "collect_sources", "eu_record", "make_record", "parse_rating"]
 
 _RATING = re.compile(r"^\s*(\d(?:\.\d)?)\s*(?:-\s*(\d(?:\.\d)?))?\s*$")
 
@@ -157,20 +157,21 @@ def make_record(entry: Entry, functions_plain: dict[str, str]) -> dict[str, Any]
     }
     rec["concern"] = _concern(rec, p, psrc)
     for value in rec.values():
-        _collect_sources(value, sources)
+        collect_sources(value, sources)
     rec["sources"] = sorted(sources)
     return rec
 
 
-def _collect_sources(value: Any, out: set[str]) -> None:
+def collect_sources(value: Any, out: set[str]) -> None:
+    """Add every ``source`` id found anywhere in ``value`` to ``out``."""
     if isinstance(value, dict):
         if isinstance(value.get("source"), str):
             out.add(value["source"])
         for v in value.values():
-            _collect_sources(v, out)
+            collect_sources(v, out)
     elif isinstance(value, list):
         for v in value:
-            _collect_sources(v, out)
+            collect_sources(v, out)
 
 
 def eu_record(row: AnnexRow, link: annex_mod.EuLink) -> dict[str, Any]:

@@ -12,13 +12,11 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from incilens.errors import KnowledgeBaseError
-from incilens.normalize import name_key
 
 __all__ = [
     "DATASETS",
@@ -31,7 +29,6 @@ __all__ = [
     "read_annex",
     "read_comedogenic",
     "read_cosing",
-    "read_curlsbot",
     "read_glossary",
     "read_on_notice",
 ]
@@ -118,13 +115,6 @@ DATASETS: tuple[Dataset, ...] = (
         "CosDNA acne and irritant ratings of Sephora skincare ingredients",
         "no stated licence (facts only are used)",
         "Via weifanchen/Knowledge-Graph-For-Cosmetics.",
-    ),
-    Dataset(
-        "curlsbot",
-        "curlsbot-categories",
-        "CurlsBot ingredient categories (used to cross-check the classification rules)",
-        "MIT",
-        "From melissamcewen/curlsbotAPI.",
     ),
 )
 
@@ -349,22 +339,3 @@ def read_comedogenic(root: Path) -> list[ComedoRow]:
             english = name.split(" / ")[0].strip() if source == "hautschutzengel" else name
             rows.append(ComedoRow(source, line, name, english, comedo, irritancy))
     return rows
-
-
-def read_curlsbot(root: Path) -> Iterator[tuple[str, list[str]]]:
-    """Yield ``(name, categories)`` for every CurlsBot ingredient entry."""
-    folder = root / "curlsbot-categories" / "ingredients"
-    for path in sorted(folder.glob("*.json")):
-        try:
-            data = json.loads(_open_text(path))
-        except json.JSONDecodeError as e:
-            raise KnowledgeBaseError(f"{path}:{e.lineno}: {e.msg}") from e
-        for entry in data.get("ingredients", []):
-            yield entry["name"], list(entry.get("categories", []))
-            for synonym in entry.get("synonyms", []) or []:
-                yield synonym, list(entry.get("categories", []))
-
-
-def key_set(names: list[str]) -> set[str]:
-    """Return the :func:`name_key` of each name."""
-    return {name_key(n) for n in names}
