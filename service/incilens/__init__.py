@@ -24,11 +24,25 @@ log = logging.getLogger(__name__)
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app: defaults, then ``INCILENS_*`` variables, then ``config``."""
+    from flask_openapi3.models.info import Info
+    from flask_openapi3.openapi import OpenAPI
+
     from incilens import api, ocr
     from incilens.config import DEFAULTS, ENV_PREFIX
+    from incilens.cors import init_cors
     from incilens.knowledge_ext import init_kb
 
-    app = Flask(__name__)
+    app = OpenAPI(
+        __name__,
+        info=Info(
+            title="INCI Lens API",
+            version=__version__,
+            description="Read cosmetic ingredient lists and explain every ingredient.",
+        ),
+        doc_prefix="/docs",
+        validation_error_status=400,
+        validation_error_callback=api.validation_error,
+    )
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env(ENV_PREFIX)
     if config:
@@ -36,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = bool(app.config["JSON_SORT_KEYS"])  # type: ignore[attr-defined]
     kb = init_kb(app)
     api.init_app(app)
+    init_cors(app)
     log.info(
         "INCI Lens %s ready: knowledge base %s (%d entries), tesseract %s",
         __version__,

@@ -1,8 +1,10 @@
-"""HTTP API (``/v1`` and ``/health``) and the one place that renders errors.
+"""HTTP API (``/v1``, ``/health``, ``/openapi.json``) and the one place that renders errors.
 
-Views validate the request, ask the knowledge base, and serialise through ``to_dict()``. Every
-error, ours or Werkzeug's, leaves as ``{"error": {"code", "message"}}`` with its status; an
-unexpected exception becomes a 500 in the same shape with no internals.
+Views validate the request (pydantic models from :mod:`incilens.schemas`, which also generate
+the OpenAPI document), call the knowledge base or :mod:`incilens.pipeline`, and serialise
+through ``to_dict()``. Every error, ours, pydantic's or Werkzeug's, leaves as
+``{"error": {"code", "message"}}`` with its status; an unexpected exception becomes a 500 in
+the same shape with no internals.
 """
 
 from __future__ import annotations
@@ -11,19 +13,38 @@ import logging
 import unicodedata
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify
 from flask.typing import ResponseReturnValue
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.tag import Tag
+from flask_openapi3.openapi import OpenAPI
+from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from incilens import __version__, ocr
-from incilens.errors import BadInput, IngredientNotFound, ServiceError
-from incilens.knowledge_ext import get_kb
+from incilens import __version__, ocr, pipeline
+from incilens.errors import BadInput, IngredientNotFound, ServiceError, TextTooLong
+from incilens.knowledge_ext import get_kb, get_matcher
+from incilens.profile import Profile
+from incilens.schemas import (
+    AnalyzeTextRequest,
+    ErrorResponse,
+    HealthResponse,
+    IngredientPath,
+    IngredientResponse,
+    ReportResponse,
+    SearchQuery,
+    SearchResponse,
+)
 
-__all__ = ["bp", "init_app"]
+__all__ = ["bp", "init_app", "validation_error"]
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("api", __name__)
+_ERRORS = {400: ErrorResponse, 404: ErrorResponse, 405: ErrorResponse, 500: ErrorResponse}
+bp = APIBlueprint("api", __name__, abp_responses=_ERRORS)  # type: ignore[arg-type]
+_analysis = Tag(name="analysis", description="Find, match and explain ingredient lists.")
+_ingredients = Tag(name="ingredients", description="The knowledge base.")
+_service = Tag(name="service", description="Health and versions.")
 
 
 def _clean_text(value: str | None, what: str) -> str:
@@ -40,23 +61,52 @@ def _clean_text(value: str | None, what: str) -> str:
     return value.strip()
 
 
-def _limit() -> int:
-    raw = request.args.get("limit")
-    default = int(current_app.config["SEARCH_LIMIT_DEFAULT"])
+def _limit(raw: int | None) -> int:
     top = int(current_app.config["SEARCH_LIMIT_MAX"])
     if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= top:
+        return int(current_app.config["SEARCH_LIMIT_DEFAULT"])
+    if not 1 <= raw <= top:
         raise BadInput(f"limit must be a whole number from 1 to {top}.")
-    return int(raw)
+    return raw
 
 
-@bp.get("/v1/ingredients")
-def search_ingredients() -> ResponseReturnValue:
+def _analysis_text(text: str) -> str:
+    limit = int(current_app.config["MAX_TEXT_LENGTH"])
+    if len(text) > limit:
+        raise TextTooLong(
+            f"text is {len(text):,} characters long; the limit is {limit:,}. "
+            "Send only the part of the page or label that holds the ingredient list."
+        )
+    if not text.strip():
+        raise BadInput("text is empty: paste an ingredient list, e.g. 'Aqua, Glycerin'.")
+    return text
+
+
+@bp.post(
+    "/v1/analyze/text",
+    tags=[_analysis],
+    responses={200: ReportResponse, 413: ErrorResponse},
+)
+def analyze_text(body: AnalyzeTextRequest) -> Response:
+    """Analyse text: find the ingredient list, match every item, return the safety summary."""
+    text = _analysis_text(body.text)
+    profile = Profile(**body.profile.model_dump()) if body.profile else Profile()
+    report = pipeline.analyze_text(
+        text,
+        kb=get_kb(),
+        matcher=get_matcher(),
+        profile=profile,
+        max_items=int(current_app.config["MAX_ITEMS"]),
+    )
+    return jsonify(report.to_dict())
+
+
+@bp.get("/v1/ingredients", tags=[_ingredients], responses={200: SearchResponse})
+def search_ingredients(query: SearchQuery) -> Response:
     """Search and autocomplete: exact, prefix, word prefix, then fuzzy."""
-    query = _clean_text(request.args.get("q"), "q")
+    q = _clean_text(query.q, "q")
     kb = get_kb()
-    hits = kb.search(query, limit=_limit())
+    hits = kb.search(q, limit=_limit(query.limit))
     results = []
     for hit in hits:
         ingredient = kb.lookup(hit.id)
@@ -69,13 +119,13 @@ def search_ingredients() -> ResponseReturnValue:
                 "functions": [f["name"] for f in ingredient.functions],
             }
         )
-    return jsonify({"query": query, "count": len(results), "results": results})
+    return jsonify({"query": q, "count": len(results), "results": results})
 
 
-@bp.get("/v1/ingredients/<path:name>")
-def get_ingredient(name: str) -> ResponseReturnValue:
+@bp.get("/v1/ingredients/<path:name>", tags=[_ingredients], responses={200: IngredientResponse})
+def get_ingredient(path: IngredientPath) -> Response:
     """The full record of one ingredient, by id, INCI name or synonym."""
-    name = _clean_text(name, "ingredient name")
+    name = _clean_text(path.name, "ingredient name")
     kb = get_kb()
     ingredient = kb.lookup(name)
     if ingredient is None:
@@ -91,8 +141,8 @@ def get_ingredient(name: str) -> ResponseReturnValue:
     return jsonify(body)
 
 
-@bp.get("/health")
-def health() -> ResponseReturnValue:
+@bp.get("/health", tags=[_service], responses={200: HealthResponse})
+def health() -> Response:
     """Liveness and versions."""
     kb = get_kb()
     return jsonify(
@@ -133,9 +183,30 @@ def _on_unexpected(e: Exception) -> ResponseReturnValue:
     return _error(500, "internal_error", "Something went wrong on our side; please try again.")
 
 
+def validation_error(e: ValidationError) -> Response:
+    """Render a pydantic validation error as a 400 in the one error shape."""
+    errors = e.errors(include_url=False, include_context=False, include_input=False)
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+    where = ".".join(str(part) for part in first["loc"])
+    if not where or first.get("type") in ("model_type", "model_attributes_type", "dict_type"):
+        message = (
+            'Send a JSON object such as {"text": "Aqua, Glycerin"} with the header '
+            "Content-Type: application/json."
+        )
+    elif first.get("type") == "extra_forbidden":
+        message = f"{where} is not a known field; remove it."
+    else:
+        message = f"{where}: {first['msg']}."
+    return _error(
+        400, "bad_input", message, {"fields": [".".join(map(str, x["loc"])) for x in errors]}
+    )
+
+
 def init_app(app: Flask) -> None:
-    """Register the API routes and the error handlers."""
-    app.register_blueprint(bp)
+    """Register the API routes, ``/openapi.json`` and the error handlers."""
+    assert isinstance(app, OpenAPI)
+    app.register_api(bp)
+    app.add_url_rule("/openapi.json", "openapi_json", lambda: jsonify(app.api_doc))
     app.register_error_handler(ServiceError, _on_service_error)
     app.register_error_handler(HTTPException, _on_http_error)
     app.register_error_handler(Exception, _on_unexpected)

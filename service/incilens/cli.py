@@ -1,4 +1,4 @@
-"""The ``incilens`` command: ``lookup`` an ingredient, ``serve`` the API."""
+"""The ``incilens`` command: ``analyze`` text, ``lookup`` an ingredient, ``serve`` the API."""
 
 from __future__ import annotations
 
@@ -8,56 +8,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import ValidationError
+
 from incilens.errors import KnowledgeBaseError
 from incilens.knowledge import DEFAULT_KB_PATH, KnowledgeBase
-from incilens.models import Ingredient
+from incilens.render import render_card, render_report
 
 __all__ = ["main"]
-
-
-def _fmt_rating(rating: Any) -> str:
-    if not rating:
-        return "not rated"
-    low, high = rating["min"], rating["max"]
-    span = f"{low:g}" if low == high else f"{low:g}-{high:g}"
-    per_source = "; ".join(f"{s['source']}: {s['value']}" for s in rating["sources"])
-    return f"{span} / 5 ({per_source})"
-
-
-def render_text(ing: Ingredient) -> str:
-    """A readable card for one ingredient."""
-    lines = [f"{ing.display_name}  [{ing.inci_name}]"]
-    if ing.summary:
-        lines.append(f"  {ing.summary['text']}")
-    elif ing.description:
-        lines.append(f"  CosIng: {ing.description['text']}")
-    rows: list[tuple[str, str]] = [
-        ("functions", ", ".join(f["name"].lower() for f in ing.functions) or "none listed"),
-        ("concern", f"{ing.concern['level']} — {ing.concern['reasons'][0]['text']}"),
-        ("comedogenic", _fmt_rating(ing.comedogenic)),
-        ("irritancy", _fmt_rating(ing.irritancy)),
-        ("origin", ing.origin["value"]),
-        ("vegan", f"{ing.vegan['status']} — {ing.vegan['reason']}"),
-    ]
-    if ing.pregnancy:
-        rows.append(("pregnancy", ing.pregnancy["note"]))
-    if ing.photosensitizing:
-        rows.append(("sun", ing.photosensitizing["note"]))
-    if ing.side_effects and ing.side_effects["items"]:
-        rows.append(("side effects", "; ".join(ing.side_effects["items"])))
-    if ing.skin_types and ing.skin_types["not_ideal_for"]:
-        rows.append(("not ideal for", ", ".join(ing.skin_types["not_ideal_for"])))
-    if ing.flags:
-        rows.append(("flags", ", ".join(f["label"] for f in ing.flags)))
-    for eu in ing.eu:
-        cond = f" ({eu['condition']})" if eu["conditional"] else ""
-        rows.append(("EU", f"Annex {eu['annex']}/{eu['ref']}: {eu['status']}{cond}"))
-    if ing.synonyms:
-        rows.append(("also called", ", ".join(s["name"] for s in ing.synonyms[:8])))
-    rows.append(("sources", ", ".join(ing.sources)))
-    width = max(len(k) for k, _ in rows)
-    lines += [f"  {k.ljust(width)}  {v}" for k, v in rows]
-    return "\n".join(lines)
 
 
 def _lookup(args: argparse.Namespace) -> int:
@@ -73,8 +30,46 @@ def _lookup(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(ing.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(render_text(ing))
+        print(render_card(ing))
     return 0
+
+
+def _read_profile(path: str | None) -> Any:
+    from incilens.profile import Profile
+    from incilens.schemas import ProfileModel
+
+    if not path:
+        return Profile()
+    try:
+        with open(path, encoding="utf-8") as fh:  # noqa: PTH123 - a user-given path
+            raw = json.load(fh)
+        return Profile(**ProfileModel.model_validate(raw).model_dump())
+    except (OSError, ValueError) as e:
+        if isinstance(e, ValidationError):
+            first = e.errors()[0]
+            detail = ".".join(map(str, first["loc"])) + ": " + first["msg"]
+        else:
+            detail = str(e)
+        raise SystemExit(f"incilens: cannot use profile {path!r}: {detail}") from e
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from incilens.pipeline import analyze_text, build_matcher
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    if not text.strip():
+        print(
+            "incilens: the text is empty; pass --text 'Aqua, Glycerin' or --text -", file=sys.stderr
+        )
+        return 1
+    profile = _read_profile(args.profile)
+    kb = KnowledgeBase.load(args.kb or DEFAULT_KB_PATH)
+    report = analyze_text(text, kb=kb, matcher=build_matcher(kb), profile=profile)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(render_report(report))
+    return 0 if report.list_found else 3
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -105,6 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="incilens", description=__doc__)
     parser.add_argument("--kb", help="knowledge-base file (default: the packaged one)")
     sub = parser.add_subparsers(dest="command", required=True)
+    p_analyze = sub.add_parser("analyze", help="analyse an ingredient list given as text")
+    p_analyze.add_argument(
+        "--text", required=True, help="the text holding the list ('-' reads standard input)"
+    )
+    p_analyze.add_argument("--profile", help="a JSON profile file (skin_type, concerns, avoid ...)")
+    p_analyze.add_argument("--json", action="store_true", help="print the JSON report")
+    p_analyze.set_defaults(func=_analyze)
     p_lookup = sub.add_parser("lookup", help="show everything known about one ingredient")
     p_lookup.add_argument("name", help="INCI name, synonym or id (e.g. 'Vitamin E')")
     p_lookup.add_argument("--json", action="store_true", help="print the JSON record")

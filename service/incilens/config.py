@@ -21,6 +21,13 @@ DEFAULTS: dict[str, Any] = {
     # Default and largest number of search results.
     "SEARCH_LIMIT_DEFAULT": 10,
     "SEARCH_LIMIT_MAX": 50,
+    # Longest text accepted by POST /v1/analyze/text, in characters (longer: 413).
+    "MAX_TEXT_LENGTH": 100_000,
+    # Items analysed per text; the rest are counted in "items_not_analysed".
+    "MAX_ITEMS": 300,
+    # Origins allowed to call /v1 from a browser (CORS). "*" in an entry matches any run of
+    # characters except "/", so the defaults admit browser extensions and nothing else.
+    "CORS_ORIGINS": ["chrome-extension://*", "moz-extension://*"],
     # Largest request body accepted, in bytes (Flask's own setting).
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     # Keep the key order of JSON replies as built (records read top-down).

@@ -14,6 +14,7 @@ __all__ = [
     "IngredientNotFound",
     "KnowledgeBaseError",
     "ServiceError",
+    "TextTooLong",
 ]
 
 
@@ -54,3 +55,10 @@ class KnowledgeBaseError(ServiceError):
 
     status_code = 500
     code = "knowledge_base_error"
+
+
+class TextTooLong(ServiceError):
+    """The text to analyse is longer than the configured limit; send only the list."""
+
+    status_code = 413
+    code = "payload_too_large"

@@ -24,14 +24,13 @@ from rapidfuzz import fuzz, process
 
 from incilens.errors import KnowledgeBaseError
 from incilens.models import Ingredient
-from incilens.normalize import loose_key, name_key
+from incilens.normalize import colour_index_key, loose_key, name_key
 
 __all__ = ["DEFAULT_KB_PATH", "KB_SCHEMA", "KnowledgeBase", "SearchHit"]
 
 KB_SCHEMA = 1
 DEFAULT_KB_PATH = Path(__file__).with_name("data") / "kb.jsonl.gz"
 
-_CI_NUMBER = re.compile(r"^C\s*[.,]?\s*[IL1|]\s*[.,]?\s*(\d{5})$")
 _HEADER_KEYS = ("schema", "kb_version", "counts", "sources", "functions", "flag_labels")
 
 
@@ -173,10 +172,7 @@ class KnowledgeBase:
         text = name.strip()
         if text in self._by_id:
             return self._by_id[text]
-        key = name_key(text)
-        ci = _CI_NUMBER.match(key)
-        if ci:
-            key = f"CI {ci.group(1)}"
+        key = colour_index_key(name_key(text))
         for table, k in ((self._by_key, key), (self._by_loose, loose_key(key))):
             hits = table.get(k)
             if hits:
@@ -189,6 +185,11 @@ class KnowledgeBase:
                         return n
                 return hits[0]
         return None
+
+    def iter_names(self) -> Iterator[tuple[str, int, bool]]:
+        """Yield ``(name as written, entry number, is_inci_name)`` for every name and synonym."""
+        for _, n, written in self._all_names:
+            yield written, n, name_key(written) == name_key(self.names[n])
 
     def lookup(self, name: str) -> Ingredient | None:
         """Return the ingredient for an id, INCI name or synonym, or None."""

@@ -11,10 +11,20 @@ from dataclasses import dataclass, fields
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["CONCERN_LEVELS", "VEGAN_STATUSES", "Ingredient"]
+__all__ = [
+    "CONCERN_LEVELS",
+    "MATCH_METHODS",
+    "VEGAN_STATUSES",
+    "Ingredient",
+    "IngredientList",
+    "Match",
+    "Token",
+]
 
 CONCERN_LEVELS = ("none", "low", "moderate", "high", "unknown")
 VEGAN_STATUSES = ("vegan", "not_vegan", "depends", "unknown")
+#: How an item was matched, from the most to the least certain.
+MATCH_METHODS = ("exact", "synonym", "normalized", "ocr", "fuzzy")
 
 Fact = Mapping[str, Any]
 
@@ -101,3 +111,117 @@ class Ingredient:
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (snake_case keys, every fact with its source)."""
         return {f.name: _thaw(getattr(self, f.name)) for f in fields(self)}
+
+
+def _check_span(start: int, end: int) -> None:
+    if not 0 <= start <= end:
+        raise ValueError(f"impossible span {start}..{end}")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One item of a list as printed, with its place in the original text.
+
+    ``text`` is exactly ``original[start:end]``. ``clean`` is the name to match (bullets,
+    footnote marks, percentages and "(nano)" removed, spacing collapsed, line-break hyphenation
+    undone) and ``offsets[i]`` is the position in the original text of ``clean[i]``.
+    """
+
+    text: str
+    start: int
+    end: int
+    clean: str
+    offsets: tuple[int, ...]
+    list_index: int
+    percent: str | None = None
+    nano: bool = False
+    footnote: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end)
+        if len(self.offsets) != len(self.clean):
+            raise ValueError("every cleaned character needs its offset")
+        if self.offsets and not self.start <= self.offsets[0] <= self.offsets[-1] < self.end:
+            raise ValueError("offsets must fall inside the token")
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """Return the original-text span of ``clean[i:j]`` (``i < j``)."""
+        return self.offsets[i], self.offsets[j - 1] + 1
+
+
+@dataclass(frozen=True)
+class IngredientList:
+    """Where one ingredient list sits in the text and how it was found."""
+
+    index: int
+    start: int
+    end: int
+    found_by: str  # header | bare
+    header: str | None = None
+    header_start: int | None = None
+    header_end: int | None = None
+    label: str | None = None  # "Lip gloss", "Shade 02": a sub-list of a kit or shade range
+    may_contain: bool = False  # a "may contain / [+/-]" colourant block
+    footnotes: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end)
+        if self.found_by not in ("header", "bare"):
+            raise ValueError("found_by is 'header' or 'bare'")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "found_by": self.found_by,
+            "header": self.header,
+            "header_start": self.header_start,
+            "header_end": self.header_end,
+            "label": self.label,
+            "may_contain": self.may_contain,
+            "footnotes": dict(self.footnotes),
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """How an item was matched to a knowledge-base entry.
+
+    ``read_as`` is the text that was matched and ``matched_name`` the KB name (INCI name or
+    synonym) it met; when the method corrected the reading (``ocr`` or ``fuzzy``) the pair
+    reads "read as X, matched Y".
+    """
+
+    entry_id: str
+    inci_name: str
+    matched_name: str
+    read_as: str
+    score: float
+    method: str
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.score <= 100:
+            raise ValueError("score runs from 0 to 100")
+        if self.method not in MATCH_METHODS:
+            raise ValueError(f"method must be one of {MATCH_METHODS}")
+
+    @property
+    def corrected(self) -> bool:
+        """Whether the text as read differs from the name matched beyond case and spacing."""
+        return self.method in ("ocr", "fuzzy")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        body: dict[str, Any] = {
+            "inci_name": self.inci_name,
+            "id": self.entry_id,
+            "score": round(self.score, 1),
+            "method": self.method,
+            "matched_name": self.matched_name,
+            "read_as": self.read_as,
+        }
+        if self.corrected:
+            body["note"] = f"read as {self.read_as!r}, matched {self.matched_name!r}"
+        return body

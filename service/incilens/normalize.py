@@ -15,7 +15,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["display_name", "loose_key", "name_key", "strip_accents"]
+__all__ = [
+    "colour_index_key",
+    "display_name",
+    "loose_key",
+    "name_key",
+    "ocr_fold",
+    "strip_accents",
+]
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
 _QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u00b4`"), "'")
@@ -29,6 +36,10 @@ _SPACED = (
     (re.compile(r" \]"), "]"),
 )
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+_CI_NUMBER = re.compile(r"^C\s*[.,]?\s*[IL1|]\s*[.,]?\s*(\d{5})$")
+# OCR look-alikes, folded to one representative: digit/letter pairs and letter clusters.
+_OCR_CLUSTERS = (("RN", "M"), ("CL", "D"), ("VV", "W"))
+_OCR_CHARS = str.maketrans({"0": "O", "1": "I", "L": "I", "5": "S", "8": "B"})
 
 
 def strip_accents(text: str) -> str:
@@ -79,6 +90,35 @@ def loose_key(name: str) -> str:
         '12HEXANEDIOL'
     """
     return _NOT_ALNUM.sub("", name_key(name))
+
+
+def colour_index_key(key: str) -> str:
+    """Read printed colour-index forms of a name key as ``CI nnnnn``.
+
+    Examples:
+        >>> colour_index_key("C.I. 77891"), colour_index_key("CL 77491"), colour_index_key("MICA")
+        ('CI 77891', 'CI 77491', 'MICA')
+    """
+    ci = _CI_NUMBER.match(key)
+    return f"CI {ci.group(1)}" if ci else key
+
+
+def ocr_fold(loose: str) -> str:
+    """Fold a :func:`loose_key` so that common OCR confusions meet.
+
+    ``0/O``, ``1/I/L``, ``5/S``, ``8/B``, ``rn/m``, ``cl/d`` and ``vv/w`` become one form each.
+    Both the query and the knowledge-base names are folded, so a confusion costs nothing; the
+    fold is coarse, so callers check that a folded hit is unique.
+
+    Examples:
+        >>> ocr_fold(loose_key("Glycerln")) == ocr_fold(loose_key("Glycerin"))
+        True
+        >>> ocr_fold(loose_key("Dirnethicone")) == ocr_fold(loose_key("Dimethicone"))
+        True
+    """
+    for cluster, single in _OCR_CLUSTERS:
+        loose = loose.replace(cluster, single)
+    return loose.translate(_OCR_CHARS)
 
 
 # Tokens that stay upper case in a display name.

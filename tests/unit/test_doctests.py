@@ -7,11 +7,13 @@ from types import ModuleType
 
 import pytest
 
-from incilens import normalize
+from incilens import claims, cors, matching, normalize, parsing, profile
 from incilens.kb import annex, record, rules
 
+MODULES = [claims, cors, matching, normalize, parsing, profile, annex, record, rules]
 
-@pytest.mark.parametrize("module", [normalize, annex, record, rules], ids=lambda m: m.__name__)
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0

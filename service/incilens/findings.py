@@ -1,0 +1,491 @@
+"""Per-product findings: flags with their look-alikes, profile matters, claims, actives.
+
+Every finding names the items behind it (position, name and span) and the source of each fact.
+Flags also list the look-alikes deliberately not counted ("Cetyl Alcohol is a fatty alcohol, not
+a drying alcohol"), so a shopper sees why a scary-sounding name was left out. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from incilens.claims import CLAIM_FLAGS, ClaimMention
+from incilens.profile import Profile
+
+if TYPE_CHECKING:
+    from incilens.report import Item
+
+__all__ = ["Context", "actives", "check_claims", "for_you", "product_flags"]
+
+#: The product flags, in the order they are reported, taken from the KB's per-ingredient flags.
+FLAG_ORDER = (
+    "fragrance",
+    "fragrance_allergen",
+    "essential_oil",
+    "paraben",
+    "formaldehyde_releaser",
+    "silicone",
+    "sulfate_surfactant",
+    "drying_alcohol",
+    "fungal_acne_trigger",
+    "reef_concern",
+    "mineral_oil",
+    "retinoid",
+)
+
+# Look-alikes: names that sound like the family but are not in it, and why.
+_LOOK_ALIKES: dict[str, tuple[re.Pattern[str], str]] = {
+    "silicone": (
+        re.compile(r"SILICA|SILICATE|SILK|SILICON\b"),
+        "sounds like a silicone but has no siloxane chain",
+    ),
+    "sulfate_surfactant": (
+        re.compile(r"SULFATE|SULPHATE|SULFONATE|SULFOSUCCINATE|ISETHIONATE|TAURATE|SARCOSINATE"),
+        "a mineral salt or a milder surfactant, not a sulfate surfactant",
+    ),
+    "drying_alcohol": (
+        re.compile(r"ALCOHOL"),
+        "has 'alcohol' in its name but is not a drying (short-chain) alcohol",
+    ),
+    "paraben": (
+        re.compile(r"BENZOATE|BENZOIC"),
+        "a benzoate preservative, not a paraben",
+    ),
+    "formaldehyde_releaser": (
+        re.compile(r"UREA|HYDANTOIN|FORMALDEHYDE"),
+        "not a formaldehyde releaser",
+    ),
+    "essential_oil": (
+        re.compile(r"\bOIL$"),
+        "a fixed (carrier) oil, not an essential oil",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every finding looks at: the items and whether absence verdicts may be given."""
+
+    items: tuple[Item, ...]
+    reliable: bool
+    flag_labels: Mapping[str, str]
+
+    @property
+    def recognised(self) -> list[Item]:
+        """The items that matched a knowledge-base entry."""
+        return [i for i in self.items if i.ingredient is not None]
+
+
+def _flag_fact(item: Item, flag: str) -> Mapping[str, Any] | None:
+    assert item.ingredient is not None
+    return next((f for f in item.ingredient.flags if f["id"] == flag), None)
+
+
+def _with(item: Item, **extra: Any) -> dict[str, Any]:
+    return {**item.ref(), **extra}
+
+
+def _flagged(ctx: Context, flag: str) -> list[dict[str, Any]]:
+    out = []
+    for item in ctx.recognised:
+        fact = _flag_fact(item, flag)
+        if fact:
+            out.append(_with(item, reason=fact["reason"], source=fact["source"]))
+    return out
+
+
+def _look_alikes(ctx: Context, flag: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for item in ctx.recognised:
+        ing = item.ingredient
+        assert ing is not None
+        if flag in ing.flag_ids:
+            continue
+        why = None
+        if flag == "drying_alcohol" and "fatty_alcohol" in ing.flag_ids:
+            why = "a fatty alcohol: it softens skin rather than drying it"
+        elif flag == "fragrance" and ({"essential_oil", "fragrance_allergen"} & ing.flag_ids):
+            why = "adds scent, but is listed as its own ingredient rather than as 'fragrance'"
+        elif flag == "essential_oil" and "mineral_oil" in ing.flag_ids:
+            why = None
+        elif flag in _LOOK_ALIKES and _LOOK_ALIKES[flag][0].search(ing.inci_name):
+            why = _LOOK_ALIKES[flag][1]
+        if why:
+            out.append(_with(item, why=why))
+    return out
+
+
+def _flag(
+    ctx: Context,
+    flag: str,
+    items: list[dict[str, Any]],
+    *,
+    label: str | None = None,
+    absent_label: str | None = None,
+    detail: str = "",
+    not_counted: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    status = "present" if items else ("absent" if ctx.reliable else "withheld")
+    name = label or ctx.flag_labels.get(flag, flag.replace("_", " ").capitalize())
+    if status == "absent" and absent_label:
+        name = absent_label
+    return {
+        "id": flag,
+        "label": name,
+        "status": status,
+        "items": items,
+        "not_counted": not_counted if not_counted is not None else _look_alikes(ctx, flag),
+        "detail": detail,
+        "sources": sorted({i["source"] for i in items if i.get("source")}),
+        **extra,
+    }
+
+
+def product_flags(ctx: Context) -> list[dict[str, Any]]:
+    """Every product flag: present (with its items), absent, or withheld (unreliable read)."""
+    flags = []
+    for flag in FLAG_ORDER:
+        items = _flagged(ctx, flag)
+        detail = ""
+        if flag == "fragrance" and not items:
+            scent = _look_alikes(ctx, "fragrance")
+            detail = (
+                "No fragrance is listed, but these ingredients add scent: "
+                + ", ".join(s["name"] for s in scent)
+                if scent
+                else "No fragrance is listed."
+            )
+        flags.append(
+            _flag(
+                ctx,
+                flag,
+                items,
+                absent_label="Fragrance-free" if flag == "fragrance" else None,
+                detail=detail,
+            )
+        )
+    flags.append(_comedogenic(ctx))
+    flags.append(_vegan(ctx))
+    flags.append(
+        _flag(
+            ctx,
+            "pregnancy_caution",
+            _fact_items(ctx, lambda i: i.pregnancy, "caution", "note"),
+            label="Pregnancy and breastfeeding caution",
+            not_counted=[],
+        )
+    )
+    flags.append(
+        _flag(
+            ctx,
+            "photosensitising",
+            _fact_items(ctx, lambda i: i.photosensitizing, "value", "note"),
+            label="Makes skin more sensitive to the sun",
+            not_counted=[],
+        )
+    )
+    flags.extend(_eu(ctx))
+    return flags
+
+
+def _fact_items(
+    ctx: Context, get: Callable[[Any], Mapping[str, Any] | None], key: str, note: str
+) -> list[dict[str, Any]]:
+    out = []
+    for item in ctx.recognised:
+        fact = get(item.ingredient)
+        if fact and fact.get(key):
+            out.append(_with(item, reason=fact.get(note, ""), source=fact.get("source", "")))
+    return out
+
+
+def _comedogenic(ctx: Context) -> dict[str, Any]:
+    rated = []
+    for item in ctx.recognised:
+        rating = item.ingredient.comedogenic if item.ingredient else None
+        if rating is not None:
+            sources = sorted({s["source"] for s in rating.get("sources", ())})
+            rated.append(_with(item, min=rating["min"], max=rating["max"], sources=sources))
+    high = [r for r in rated if r["max"] >= 3]
+    highest = max((r["max"] for r in rated), default=None)
+    top = [r["name"] for r in rated if r["max"] == highest]
+    detail = (
+        f"Highest comedogenic rating {highest:g} of 5: {', '.join(top)}."
+        if highest is not None
+        else "No listed ingredient has a published comedogenic rating."
+    )
+    flag = _flag(
+        ctx,
+        "comedogenic",
+        high,
+        label="Comedogenic (pore-clogging) ratings of 3 or more",
+        detail=detail,
+        not_counted=[],
+        highest=highest,
+        rated=rated,
+    )
+    flag["sources"] = sorted({s for r in high for s in r["sources"]})
+    return flag
+
+
+def _vegan(ctx: Context) -> dict[str, Any]:
+    groups: dict[str, list[dict[str, Any]]] = {"not_vegan": [], "depends": [], "unknown": []}
+    for item in ctx.recognised:
+        assert item.ingredient is not None
+        fact = item.ingredient.vegan
+        if fact["status"] in groups:
+            groups[fact["status"]].append(
+                _with(item, reason=fact.get("reason", ""), source=fact.get("source", ""))
+            )
+    unrecognised = len(ctx.items) - len(ctx.recognised)
+    if groups["not_vegan"]:
+        status, label = "not_vegan", "Not vegan"
+    elif not ctx.reliable:
+        status, label = "withheld", "Vegan status withheld (unreliable read)"
+    elif groups["depends"]:
+        status, label = "depends", "Vegan depends on the supplier"
+    elif groups["unknown"] or unrecognised:
+        status, label = "unknown", "Vegan status unknown"
+    else:
+        status, label = "vegan", "Vegan (every ingredient)"
+    return {
+        "id": "vegan",
+        "label": label,
+        "status": status,
+        "items": groups["not_vegan"],
+        "depends": groups["depends"],
+        "unknown": groups["unknown"],
+        "not_counted": [],
+        "detail": f"{unrecognised} unrecognised item(s) could not be checked."
+        if unrecognised
+        else "",
+        "sources": sorted({i["source"] for g in groups.values() for i in g if i["source"]}),
+    }
+
+
+def _eu(ctx: Context) -> list[dict[str, Any]]:
+    prohibited: list[dict[str, Any]] = []
+    restricted: list[dict[str, Any]] = []
+    conditional: list[dict[str, Any]] = []
+    for item in ctx.recognised:
+        assert item.ingredient is not None
+        for fact in item.ingredient.eu:
+            entry = _with(
+                item,
+                annex=fact["annex"],
+                ref=fact["ref"],
+                status=fact["status"],
+                max_concentration=fact.get("max_concentration", ""),
+                product_type=fact.get("product_type", ""),
+                condition=fact.get("condition", ""),
+                warnings=fact.get("warnings", ""),
+                source=fact["source"],
+            )
+            if fact.get("conditional"):
+                conditional.append({**entry, "why": f"prohibited only {fact['condition']}"})
+            elif fact["annex"] == "II":
+                prohibited.append(entry)
+            elif fact["annex"] == "III":
+                restricted.append(entry)
+    return [
+        _flag(ctx, "eu_prohibited", prohibited, not_counted=conditional),
+        _flag(
+            ctx,
+            "eu_restricted",
+            restricted,
+            detail="Allowed only within the conditions listed for each item.",
+            not_counted=[],
+        ),
+    ]
+
+
+def actives(ctx: Context) -> list[dict[str, Any]]:
+    """Notable actives with what they do and what their position suggests."""
+    out = []
+    for item in ctx.recognised:
+        assert item.ingredient is not None
+        active = item.ingredient.notable_active
+        if active:
+            position = [n["text"] for n in item.notes if n["kind"] == "position"]
+            out.append(
+                _with(item, what=active["text"], source=active["source"], position_note=position)
+            )
+    return out
+
+
+_CONDITION_WORDS = {"acne": "acne-prone", "fungal_acne": "fungal-acne"}
+
+
+def for_you(
+    ctx: Context,
+    profile: Profile,
+    avoid: Mapping[str, frozenset[str] | str],
+    avoid_unknown: Sequence[str],
+) -> list[dict[str, Any]]:
+    """What matters to this profile, most important first, each with why and the evidence."""
+    out: list[dict[str, Any]] = []
+
+    def add(kind: str, title: str, why: str, items: list[dict[str, Any]]) -> None:
+        if items:
+            sources = sorted(
+                {i["source"] for i in items if i.get("source")}
+                | {s for i in items for s in i.get("sources", ())}
+            )
+            out.append({"id": kind, "title": title, "why": why, "items": items, "sources": sources})
+
+    for term, target in avoid.items():
+        if isinstance(target, str):
+            items = _flagged(ctx, target)
+        else:
+            items = [
+                _with(i, reason="on your avoid list", source="profile")
+                for i in ctx.recognised
+                if i.ingredient and i.ingredient.id in target
+            ]
+        add("avoid", f"On your avoid list: {term}", f"You asked to avoid {term}.", items)
+    if profile.pregnant_or_breastfeeding:
+        add(
+            "pregnancy",
+            "Pregnancy and breastfeeding",
+            "These carry a caution for pregnancy or breastfeeding; ask your doctor.",
+            _fact_items(ctx, lambda i: i.pregnancy, "caution", "note"),
+        )
+    if profile.vegan:
+        vegan = _vegan(ctx)
+        add("vegan", "Not vegan", "You want vegan products.", vegan["items"])
+        add(
+            "vegan_depends",
+            "May not be vegan",
+            "Depends on the supplier; ask the brand.",
+            vegan["depends"],
+        )
+    conditions = profile.conditions
+    if "acne" in conditions or "oily" in conditions:
+        limit = 3 if "acne" in conditions else 4
+        high = [r for r in _comedogenic(ctx)["rated"] if r["max"] >= limit]
+        add(
+            "comedogenic",
+            "May clog pores",
+            f"Rated {limit} or more on the 0-5 comedogenic scale, which matters for "
+            f"{'acne-prone' if 'acne' in conditions else 'oily'} skin.",
+            high,
+        )
+    if "fungal_acne" in conditions:
+        add(
+            "fungal_acne",
+            "Fungal-acne triggers",
+            "These can feed Malassezia yeast, which drives fungal acne.",
+            _flagged(ctx, "fungal_acne_trigger"),
+        )
+    if conditions & {"sensitive", "rosacea", "eczema"}:
+        irritants = []
+        for flag in ("fragrance", "fragrance_allergen", "essential_oil", "drying_alcohol"):
+            irritants.extend(_flagged(ctx, flag))
+        add(
+            "irritants",
+            "Common irritants for reactive skin",
+            "Fragrance, fragrance allergens, essential oils and drying alcohols are frequent "
+            "triggers for sensitive, rosacea-prone and eczema-prone skin.",
+            _dedupe(irritants),
+        )
+    if "dry" in conditions:
+        add(
+            "drying",
+            "Can dry the skin",
+            "Drying alcohols and sulfate surfactants strip oils from dry skin.",
+            _dedupe(_flagged(ctx, "drying_alcohol") + _flagged(ctx, "sulfate_surfactant")),
+        )
+    words = {_CONDITION_WORDS.get(c, c) for c in conditions}
+    unsuited = []
+    for item in ctx.recognised:
+        st = item.ingredient.skin_types if item.ingredient else None
+        hits = sorted(words & set(st["not_ideal_for"])) if st else []
+        if st and hits:
+            unsuited.append(_with(item, reason=st["reason"], source=st["source"], conditions=hits))
+    add(
+        "not_ideal",
+        "Not ideal for your skin",
+        "Our curated notes say these do not suit the skin type or concern in your profile.",
+        unsuited,
+    )
+    if avoid_unknown:
+        out.append(
+            {
+                "id": "avoid_unknown",
+                "title": "Avoid-list terms we do not know",
+                "why": "These names matched no ingredient or family, so they were not "
+                "checked: " + ", ".join(avoid_unknown),
+                "items": [],
+                "sources": [],
+            }
+        )
+    return out
+
+
+def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[int] = set()
+    out = []
+    for i in sorted(items, key=lambda x: x["position"]):
+        if i["position"] not in seen:
+            seen.add(i["position"])
+            out.append(i)
+    return out
+
+
+_CLAIM_LABELS = {
+    "paraben_free": "Paraben-free",
+    "fragrance_free": "Fragrance-free",
+    "silicone_free": "Silicone-free",
+    "sulfate_free": "Sulfate-free",
+    "alcohol_free": "Alcohol-free",
+    "mineral_oil_free": "Mineral-oil-free",
+    "peg_free": "PEG-free",
+    "essential_oil_free": "Essential-oil-free",
+    "formaldehyde_free": "Formaldehyde-free",
+    "vegan": "Vegan",
+}
+
+
+def check_claims(ctx: Context, mentions: Sequence[ClaimMention]) -> list[dict[str, Any]]:
+    """Check each claim printed on the pack against the list."""
+    out = []
+    for claim in dict.fromkeys(m.claim for m in mentions):
+        where = [m.to_dict() for m in mentions if m.claim == claim]
+        questionable: list[dict[str, Any]] = []
+        if claim == "vegan":
+            vegan = _vegan(ctx)
+            breaking, questionable = vegan["items"], vegan["depends"]
+        else:
+            breaking = _flagged(ctx, CLAIM_FLAGS[claim])
+            if claim == "fragrance_free":
+                questionable = _flagged(ctx, "essential_oil") + _flagged(ctx, "fragrance_allergen")
+        if breaking:
+            verdict = "contradicted"
+            why = "The list contains " + ", ".join(b["name"] for b in breaking) + "."
+        elif not ctx.reliable:
+            verdict, why = "unverifiable", "The read is unreliable, so the claim cannot be checked."
+        elif questionable:
+            verdict = "questionable"
+            why = (
+                "Holds on the letter, but note "
+                + ", ".join(q["name"] for q in _dedupe(questionable))
+                + "."
+            )
+        else:
+            verdict, why = "consistent", "Nothing in the recognised list contradicts it."
+        out.append(
+            {
+                "claim": claim,
+                "label": _CLAIM_LABELS[claim],
+                "verdict": verdict,
+                "explanation": why,
+                "items": breaking,
+                "questionable": _dedupe(questionable),
+                "mentions": where,
+            }
+        )
+    return out

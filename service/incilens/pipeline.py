@@ -1,0 +1,91 @@
+"""The one place that orders the stages: parse → match → look up → report.
+
+The API, the web page and the CLI all call :func:`analyze_text`, so they cannot drift apart.
+The knowledge base and the matcher are passed in (built once at start-up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from incilens import __version__
+from incilens.claims import find_claims
+from incilens.knowledge import KnowledgeBase
+from incilens.matching import MATCHER_VERSION, Matcher, Resolved
+from incilens.models import Ingredient
+from incilens.parsing import PARSER_VERSION, parse
+from incilens.profile import Profile, family_of
+from incilens.report import Report, build_report
+
+__all__ = ["DEFAULT_MAX_ITEMS", "REPORT_VERSION", "analyze_text", "build_matcher"]
+
+REPORT_VERSION = "1"
+#: Items analysed per text; a real list has well under a hundred.
+DEFAULT_MAX_ITEMS = 300
+
+
+def build_matcher(kb: KnowledgeBase) -> Matcher:
+    """Build the matcher's indexes for ``kb`` (about a second; do it once, at start-up)."""
+    return Matcher(kb)
+
+
+def _resolve_avoid(
+    terms: Sequence[str], matcher: Matcher
+) -> tuple[dict[str, frozenset[str] | str], list[str]]:
+    """Map avoid-list terms to a flag (families) or to entry ids (names and synonyms)."""
+    resolved: dict[str, frozenset[str] | str] = {}
+    unknown: list[str] = []
+    for term in terms:
+        family = family_of(term)
+        if family:
+            resolved[term] = family
+            continue
+        hit = matcher.lookup(term)
+        if hit is None:
+            hit, _ = matcher.fuzzy(term)
+        if hit is None:
+            unknown.append(term)
+        else:
+            resolved[term] = frozenset({matcher.kb.ids[hit.entry]})
+    return resolved, unknown
+
+
+def analyze_text(
+    text: str,
+    *,
+    kb: KnowledgeBase,
+    matcher: Matcher,
+    profile: Profile | None = None,
+    max_items: int = DEFAULT_MAX_ITEMS,
+) -> Report:
+    """Analyse ``text``: find its ingredient lists, match every item and build the report."""
+    profile = profile or Profile()
+    parsed = parse(text)
+    resolved: list[Resolved] = []
+    for token in parsed.tokens:
+        resolved.extend(matcher.resolve(token))
+    truncated = max(0, len(resolved) - max_items)
+    resolved = resolved[:max_items]
+    ingredients: list[Ingredient | None] = [
+        None if r.entry is None else kb.entry(r.entry) for r in resolved
+    ]
+    avoid, avoid_unknown = _resolve_avoid(profile.avoid, matcher)
+    return build_report(
+        text,
+        parsed.lists,
+        resolved,
+        ingredients,
+        profile=profile,
+        claims=find_claims(text),
+        avoid=avoid,
+        avoid_unknown=avoid_unknown,
+        flag_labels=kb.header["flag_labels"],
+        versions={
+            "incilens": __version__,
+            "kb": kb.version,
+            "parser": PARSER_VERSION,
+            "matcher": MATCHER_VERSION,
+            "report": REPORT_VERSION,
+        },
+        truncated=truncated,
+    )

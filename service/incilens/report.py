@@ -1,0 +1,328 @@
+"""Assemble the annotated safety summary from matched items. Pure: no I/O, no Flask.
+
+The report reads top-down the way a shopper should: the counts and the reliability of the read
+come first, then what matters to this profile, then the product's flags and claims, then every
+ingredient with its record. When too few items were recognised the summary says the read is
+unreliable and withholds every verdict that rests on an absence ("fragrance-free", "vegan",
+"claim holds"); what was found is still shown, since it is evidence either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from incilens.claims import ClaimMention
+from incilens.findings import (
+    Context,
+    actives,
+    check_claims,
+    for_you,
+    product_flags,
+)
+from incilens.matching import Resolved
+from incilens.models import CONCERN_LEVELS, Ingredient, IngredientList
+from incilens.profile import Profile
+
+__all__ = ["Item", "Reliability", "Report", "build_report"]
+
+#: Below this share of recognised items the read is unreliable and verdicts are withheld.
+RELIABLE_SHARE = 0.6
+#: From this share up, with at least three items, the read is good.
+GOOD_SHARE = 0.9
+
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One ingredient as read, matched and annotated."""
+
+    position: int
+    list_index: int
+    position_in_list: int
+    text: str
+    start: int
+    end: int
+    read_as: str
+    match_: Resolved
+    ingredient: Ingredient | None
+    concern: str
+    reasons: tuple[Mapping[str, str], ...]
+    notes: tuple[Mapping[str, str], ...]
+    may_contain: bool = False
+
+    def __post_init__(self) -> None:
+        if self.position < 1 or not 0 <= self.start <= self.end:
+            raise ValueError("positions start at 1 and spans cannot be negative")
+        if self.concern not in CONCERN_LEVELS:
+            raise ValueError(f"concern must be one of {CONCERN_LEVELS}")
+
+    @property
+    def name(self) -> str:
+        """The display name when recognised, else the text as read."""
+        return self.ingredient.display_name if self.ingredient else self.read_as
+
+    def ref(self) -> dict[str, Any]:
+        """A short reference to this item, used inside flags and findings."""
+        return {"position": self.position, "name": self.name, "start": self.start, "end": self.end}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        match = self.match_.match
+        token = self.match_.token
+        return {
+            "position": self.position,
+            "list": self.list_index,
+            "position_in_list": self.position_in_list,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "read_as": self.read_as,
+            "match": match.to_dict() if match else None,
+            "ingredient": self.ingredient.to_dict() if self.ingredient else None,
+            "concern": self.concern,
+            "reasons": [dict(r) for r in self.reasons],
+            "notes": [dict(n) for n in self.notes],
+            "percent": token.percent,
+            "nano": token.nano,
+            "footnote": token.footnote,
+            "may_contain": self.may_contain,
+            "candidates": list(self.match_.candidates),
+        }
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """How far the read can be trusted."""
+
+    level: str  # good | fair | unreliable | none
+    recognised_share: float
+    message: str
+
+    @property
+    def verdicts(self) -> bool:
+        """Whether verdicts that rest on an absence may be given."""
+        return self.level in ("good", "fair")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "level": self.level,
+            "recognised_share": round(self.recognised_share, 3),
+            "verdicts_withheld": not self.verdicts,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole analysis of one text."""
+
+    text_length: int
+    lists: tuple[IngredientList, ...]
+    items: tuple[Item, ...]
+    reliability: Reliability
+    summary: Mapping[str, Any]
+    profile: Profile
+    versions: Mapping[str, str]
+    claims: tuple[ClaimMention, ...] = field(default=())
+    truncated: int = 0
+
+    @property
+    def list_found(self) -> bool:
+        """Whether an ingredient list with at least one item was found."""
+        return bool(self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (the API's response body)."""
+        return {
+            "list_found": self.list_found,
+            "lists": [lst.to_dict() for lst in self.lists],
+            "summary": dict(self.summary),
+            "ingredients": [item.to_dict() for item in self.items],
+            "profile": self.profile.to_dict(),
+            "text_length": self.text_length,
+            "items_not_analysed": self.truncated,
+            "versions": dict(self.versions),
+        }
+
+
+def _reliability(total: int, recognised: int) -> Reliability:
+    if total == 0:
+        return Reliability("none", 0.0, "No ingredient list was found in this text.")
+    share = recognised / total
+    if share < RELIABLE_SHARE:
+        return Reliability(
+            "unreliable",
+            share,
+            f"Only {recognised} of {total} items were recognised, so this read is unreliable: "
+            "verdicts are withheld. Re-take the photo closer and flatter, or paste the list.",
+        )
+    if share >= GOOD_SHARE or (total < 3 and recognised == total):
+        return Reliability("good", share, f"{recognised} of {total} items were recognised.")
+    return Reliability(
+        "fair",
+        share,
+        f"{recognised} of {total} items were recognised; check the unrecognised ones below.",
+    )
+
+
+def _max_percent(ingredient: Ingredient) -> float | None:
+    """The EU's highest permitted concentration of a preservative, in %, when stated."""
+    for fact in ingredient.eu:
+        if fact.get("annex") == "V":
+            found = [
+                float(v.replace(",", ".")) for v in _PERCENT.findall(fact["max_concentration"])
+            ]
+            if found:
+                return max(found)
+    return None
+
+
+def _notes(
+    resolved: Resolved,
+    ingredient: Ingredient | None,
+    position_in_list: int,
+    after: Item | None,
+    may_contain: bool,
+) -> list[dict[str, str]]:
+    notes: list[dict[str, str]] = []
+    token = resolved.token
+    if may_contain:
+        notes.append(
+            {"kind": "may_contain", "text": "Listed under 'may contain': only in some shades."}
+        )
+    if token.percent:
+        notes.append({"kind": "percent", "text": f"The label gives {token.percent}."})
+    if token.nano:
+        notes.append({"kind": "nano", "text": "Used as nanoparticles (labelled '(nano)')."})
+    if token.footnote:
+        notes.append({"kind": "footnote", "text": f"Marked on the label: {token.footnote}."})
+    if resolved.match and resolved.match.corrected:
+        notes.append(
+            {
+                "kind": "corrected",
+                "text": f"Read as '{resolved.read_as}', matched {resolved.match.inci_name}.",
+            }
+        )
+    if ingredient is None or ingredient.notable_active is None:
+        return notes
+    if after is not None and after.ingredient is not None:
+        notes.append(
+            {
+                "kind": "position",
+                "text": f"Listed after the preservative {after.ingredient.display_name}, "
+                "which is used at 1 % or less, so this is most likely under 1 %.",
+            }
+        )
+    elif position_in_list <= 5 and not may_contain:
+        notes.append(
+            {
+                "kind": "position",
+                "text": "Among the first five ingredients, which make up most of the formula.",
+            }
+        )
+    return notes
+
+
+def build_report(
+    text: str,
+    lists: Sequence[IngredientList],
+    resolved: Sequence[Resolved],
+    ingredients: Sequence[Ingredient | None],
+    *,
+    profile: Profile,
+    claims: Sequence[ClaimMention] = (),
+    avoid: Mapping[str, frozenset[str] | str] | None = None,
+    avoid_unknown: Sequence[str] = (),
+    flag_labels: Mapping[str, str],
+    versions: Mapping[str, str],
+    truncated: int = 0,
+) -> Report:
+    """Build the report.
+
+    Args:
+        text: The analysed text (only its length is kept).
+        lists: The lists the parser found.
+        resolved: Every item, matched or not, in reading order.
+        ingredients: The KB record of each resolved item (None when unrecognised).
+        profile: The shopper's profile.
+        claims: Free-from and vegan claims found in the text.
+        avoid: Avoid-list term → the entry ids it names, or the flag id of its family.
+        avoid_unknown: Avoid-list terms that named nothing known.
+        flag_labels: Flag id → label, from the knowledge base.
+        versions: Version stamps to report.
+        truncated: Items beyond the per-text limit that were not analysed.
+    """
+    may = {lst.index for lst in lists if lst.may_contain}
+    items: list[Item] = []
+    seen_in_list: dict[int, int] = {}
+    preservative_in_list: dict[int, Item] = {}
+    for r, ingredient in zip(resolved, ingredients, strict=True):
+        li = r.token.list_index
+        seen_in_list[li] = seen_in_list.get(li, 0) + 1
+        reasons: tuple[Mapping[str, str], ...]
+        if ingredient is None:
+            concern, reasons = "unknown", ({"text": "Not recognised.", "source": "incilens"},)
+        else:
+            concern = str(ingredient.concern["level"])
+            reasons = tuple(dict(x) for x in ingredient.concern.get("reasons", ()))
+        item = Item(
+            position=len(items) + 1,
+            list_index=li,
+            position_in_list=seen_in_list[li],
+            text=text[r.start : r.end],
+            start=r.start,
+            end=r.end,
+            read_as=r.read_as,
+            match_=r,
+            ingredient=ingredient,
+            concern=concern,
+            reasons=reasons,
+            notes=tuple(
+                _notes(r, ingredient, seen_in_list[li], preservative_in_list.get(li), li in may)
+            ),
+            may_contain=li in may,
+        )
+        items.append(item)
+        if (
+            ingredient is not None
+            and li not in preservative_in_list
+            and "preservative" in ingredient.flag_ids
+            and (_max_percent(ingredient) or 100.0) <= 1.0
+        ):
+            preservative_in_list[li] = item
+    recognised = [i for i in items if i.ingredient is not None]
+    reliability = _reliability(len(items), len(recognised))
+    ctx = Context(items=tuple(items), reliable=reliability.verdicts, flag_labels=flag_labels)
+    summary: dict[str, Any] = {
+        "counts": {
+            "items": len(items),
+            "recognised": len(recognised),
+            "unrecognised": len(items) - len(recognised),
+            "unrecognised_items": [i.ref() for i in items if i.ingredient is None],
+            "lists": len(lists),
+        },
+        "reliability": reliability.to_dict(),
+        "for_you": for_you(ctx, profile, avoid or {}, avoid_unknown),
+        "flags": product_flags(ctx),
+        "claims": check_claims(ctx, claims),
+        "notable_actives": actives(ctx),
+        "concern_counts": {
+            level: sum(i.concern == level for i in items) for level in CONCERN_LEVELS
+        },
+    }
+    return Report(
+        text_length=len(text),
+        lists=tuple(lists),
+        items=tuple(items),
+        reliability=reliability,
+        summary=summary,
+        profile=profile,
+        versions=dict(versions),
+        claims=tuple(claims),
+        truncated=truncated,
+    )
