@@ -188,11 +188,13 @@ def validation_error(e: ValidationError) -> Response:
     errors = e.errors(include_url=False, include_context=False, include_input=False)
     first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
     where = ".".join(str(part) for part in first["loc"])
-    if not where or first.get("type") in ("model_type", "model_attributes_type", "dict_type"):
+    if not where:
         message = (
             'Send a JSON object such as {"text": "Aqua, Glycerin"} with the header '
             "Content-Type: application/json."
         )
+    elif first.get("type") in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"{where} must be a JSON object."
     elif first.get("type") == "extra_forbidden":
         message = f"{where} is not a known field; remove it."
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from incilens.claims import CLAIM_FLAGS, ClaimMention
@@ -72,16 +72,27 @@ class Context:
     items: tuple[Item, ...]
     reliable: bool
     flag_labels: Mapping[str, str]
+    recognised: tuple[Item, ...] = ()
+    by_flag: Mapping[str, tuple[tuple[Item, Mapping[str, Any]], ...]] = field(default_factory=dict)
 
-    @property
-    def recognised(self) -> list[Item]:
-        """The items that matched a knowledge-base entry."""
-        return [i for i in self.items if i.ingredient is not None]
-
-
-def _flag_fact(item: Item, flag: str) -> Mapping[str, Any] | None:
-    assert item.ingredient is not None
-    return next((f for f in item.ingredient.flags if f["id"] == flag), None)
+    @classmethod
+    def build(
+        cls, items: Sequence[Item], *, reliable: bool, flag_labels: Mapping[str, str]
+    ) -> Context:
+        """Index the items once: the recognised ones, and every flag with its items."""
+        recognised = tuple(i for i in items if i.ingredient is not None)
+        by_flag: dict[str, list[tuple[Item, Mapping[str, Any]]]] = {}
+        for item in recognised:
+            assert item.ingredient is not None
+            for fact in item.ingredient.flags:
+                by_flag.setdefault(fact["id"], []).append((item, fact))
+        return cls(
+            tuple(items),
+            reliable,
+            flag_labels,
+            recognised,
+            {k: tuple(v) for k, v in by_flag.items()},
+        )
 
 
 def _with(item: Item, **extra: Any) -> dict[str, Any]:
@@ -89,16 +100,16 @@ def _with(item: Item, **extra: Any) -> dict[str, Any]:
 
 
 def _flagged(ctx: Context, flag: str) -> list[dict[str, Any]]:
-    out = []
-    for item in ctx.recognised:
-        fact = _flag_fact(item, flag)
-        if fact:
-            out.append(_with(item, reason=fact["reason"], source=fact["source"]))
-    return out
+    return [
+        _with(item, reason=fact["reason"], source=fact["source"])
+        for item, fact in ctx.by_flag.get(flag, ())
+    ]
 
 
 def _look_alikes(ctx: Context, flag: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    if flag not in _LOOK_ALIKES and flag != "fragrance":
+        return out
     for item in ctx.recognised:
         ing = item.ingredient
         assert ing is not None

@@ -85,6 +85,8 @@ class KnowledgeBase:
         self._by_key: dict[str, list[int]] = {}
         self._by_loose: dict[str, list[int]] = {}
         self._all_names: list[tuple[str, int, str]] = []  # (key, entry, name as written)
+        # (name as written, entry, key, loose key, is the INCI name)
+        self._name_rows: list[tuple[str, int, str, str, bool]] = []
         for n, row in enumerate(index):
             try:
                 ident, inci, synonyms, profiled, keys = row
@@ -95,7 +97,8 @@ class KnowledgeBase:
             self.names.append(inci)
             self.profiled.append(bool(profiled))
             self._by_id[ident] = n
-            for name, (key, loose) in named:
+            for i, (name, (key, loose)) in enumerate(named):
+                self._name_rows.append((name, n, key, loose, i == 0 or key == keys[0][0]))
                 self._by_key.setdefault(key, []).append(n)
                 self._by_loose.setdefault(loose, []).append(n)
                 self._all_names.append((key, n, name))
@@ -186,10 +189,9 @@ class KnowledgeBase:
                 return hits[0]
         return None
 
-    def iter_names(self) -> Iterator[tuple[str, int, bool]]:
-        """Yield ``(name as written, entry number, is_inci_name)`` for every name and synonym."""
-        for _, n, written in self._all_names:
-            yield written, n, name_key(written) == name_key(self.names[n])
+    def iter_names(self) -> Iterator[tuple[str, int, str, str, bool]]:
+        """Yield every name and synonym as ``(written, entry, key, loose key, is_inci_name)``."""
+        yield from self._name_rows
 
     def lookup(self, name: str) -> Ingredient | None:
         """Return the ingredient for an id, INCI name or synonym, or None."""

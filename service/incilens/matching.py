@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from incilens.knowledge import KnowledgeBase
@@ -95,14 +95,10 @@ class Matcher:
         self._key: dict[str, list[tuple[int, str, bool]]] = {}
         self._loose: dict[str, list[tuple[int, str, bool]]] = {}
         self._folded: dict[str, list[tuple[int, str, bool]]] = {}
-        buckets: dict[int, dict[str, list[tuple[int, str]]]] = {}
-        for written, n, is_inci in kb.iter_names():
-            key = name_key(written)
-            loose = loose_key(key)
+        for written, n, key, loose, is_inci in kb.iter_names():
             folded = ocr_fold(loose)
             for table, k in ((self._key, key), (self._loose, loose), (self._folded, folded)):
                 table.setdefault(k, []).append((n, written, is_inci))
-            buckets.setdefault(len(folded), {}).setdefault(folded, []).append((n, written))
         # Words that are names on their own but mostly parts of longer names (OIL, ALCOHOL,
         # EXTRACT, SODIUM ...): never split a run-together item into such a lone word.
         inside: dict[str, int] = {}
@@ -112,9 +108,14 @@ class Matcher:
                 for word in set(words):
                     inside[word] = inside.get(word, 0) + 1
         self._fragments = frozenset(w for w, count in inside.items() if count >= 15)
-        # Per length: the folded keys (fuzzy choices) and what each one names.
-        self._bucket_keys = {n: list(b) for n, b in buckets.items()}
-        self._bucket_names = {n: list(b.values()) for n, b in buckets.items()}
+        # Fuzzy choices: every folded key, and a trigram index by (trigram, key length).
+        self._fold_keys = list(self._folded)
+        grams: dict[tuple[str, int], list[int]] = {}
+        for i, folded in enumerate(self._fold_keys):
+            size = len(folded)
+            for gram in {folded[j : j + 3] for j in range(size - 2)}:
+                grams.setdefault((gram, size), []).append(i)
+        self._grams = {k: tuple(v) for k, v in grams.items()}
 
     # -- single names ---------------------------------------------------------------------------
     def lookup(self, text: str) -> _Hit | None:
@@ -147,40 +148,79 @@ class Matcher:
         score = {"exact": 100.0, "synonym": 100.0, "normalized": 99.0, "ocr": 95.0}[method]
         return _Hit(n, written, method, score)
 
+    def _near(self, folded: str, allowed: int, reach: int) -> list[tuple[int, str]]:
+        """Folded keys within ``reach`` edits of ``folded`` (complete up to ``allowed``).
+
+        Pigeonhole blocking: cut the query into ``allowed + 2`` pieces; a key within
+        ``allowed`` edits keeps at least two of them unchanged, so the commonest piece can be
+        skipped and every other piece is looked up by its rarest trigram among keys of a
+        possible length, then checked as a substring. Only a few dozen keys get scored instead
+        of every name in the knowledge base. (Short queries use ``allowed + 1`` pieces, all
+        looked up.)
+        """
+        size = len(folded)
+        parts = allowed + 2 if size >= 3 * (allowed + 2) else allowed + 1
+        cut = size // parts
+        pieces = [folded[i * cut : (i + 1) * cut] for i in range(parts - 1)]
+        pieces.append(folded[(parts - 1) * cut :])
+        lengths = range(max(3, size - allowed), size + allowed + 1)
+        plans = []
+        for piece in pieces:
+            trigrams = [piece[j : j + 3] for j in range(len(piece) - 2)]
+            if not trigrams:
+                continue  # only when looking beyond the guaranteed reach (candidates)
+            rarest = [
+                min((self._grams.get((g, length), ()) for g in trigrams), key=len)
+                for length in lengths
+            ]
+            plans.append((sum(map(len, rarest)), piece, rarest))
+        if parts == allowed + 2 and plans:
+            plans.remove(max(plans, key=lambda plan: plan[0]))
+        seen: set[int] = set()
+        near: list[tuple[int, str]] = []
+        for _, piece, rarest in plans:
+            for posting in rarest:
+                for i in posting:
+                    if i in seen:
+                        continue
+                    seen.add(i)
+                    key = self._fold_keys[i]
+                    if piece in key:
+                        dist = Levenshtein.distance(folded, key, score_cutoff=reach)
+                        if dist <= reach:
+                            near.append((dist, key))
+        return near
+
     def fuzzy(self, text: str) -> tuple[_Hit | None, tuple[str, ...]]:
         """Return the unique close match of ``text`` (or None) and the nearest candidates."""
         loose = loose_key(colour_index_key(name_key(text)))
         folded = ocr_fold(loose)
-        size = len(folded)
-        allowed = max_distance(size)
-        reach = allowed + 2  # look a little further for "did you mean" candidates
-        found: list[tuple[int, int, str]] = []  # (distance, entry, written)
-        for length in range(max(1, size - reach), size + reach + 1):
-            keys = self._bucket_keys.get(length)
-            if not keys:
-                continue
-            for _, dist, i in process.extract(
-                folded,
-                keys,
-                scorer=Levenshtein.distance,
-                processor=None,
-                score_cutoff=reach,
-                limit=5,
-            ):
-                for n, written in self._bucket_names[length][i]:
-                    found.append((int(dist), n, written))
+        allowed = max_distance(len(folded))
+        if allowed == 0:
+            return None, ()  # too short to correct safely
+        found = self._ranked(folded, allowed, allowed)
+        if found:
+            best_dist, best, written = found[0]
+            rival = next((d for d, n, _ in found if n != best), None)
+            unique = rival is None or rival > best_dist  # else two entries are equally close
+            same_numbers = _DIGITS.findall(loose) == _DIGITS.findall(loose_key(written))
+            if unique and same_numbers:  # "PEG-175" is not "PEG-150"
+                score = fuzz.ratio(name_key(text), name_key(written))
+                return _Hit(best, written, "fuzzy", float(score)), self._names(found)
+        # No safe match: look a little further for "did you mean" candidates.
+        return None, self._names(self._ranked(folded, allowed + 1, allowed + 2))
+
+    def _ranked(self, folded: str, allowed: int, reach: int) -> list[tuple[int, int, str]]:
+        found = [
+            (dist, n, written)
+            for dist, key in self._near(folded, allowed, reach)
+            for n, written, _ in self._folded[key]
+        ]
         found.sort(key=lambda f: (f[0], not self.kb.profiled[f[1]], f[2]))
-        candidates = tuple(dict.fromkeys(self.kb.names[n] for _, n, _ in found))[:3]
-        if not found or allowed == 0:
-            return None, candidates
-        best_dist, best, written = found[0]
-        rival = next((d for d, n, _ in found if n != best), None)
-        if best_dist > allowed or (rival is not None and rival <= best_dist):
-            return None, candidates  # too far, or two different entries equally close
-        if _DIGITS.findall(loose) != _DIGITS.findall(loose_key(written)):
-            return None, candidates  # "PEG-175" is not "PEG-150": numbers must agree
-        score = fuzz.ratio(name_key(text), name_key(written))
-        return _Hit(best, written, "fuzzy", float(score)), candidates
+        return found
+
+    def _names(self, found: list[tuple[int, int, str]]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.kb.names[n] for _, n, _ in found))[:3]
 
     # -- items ------------------------------------------------------------------------------
     def resolve(self, token: Token) -> list[Resolved]:
@@ -246,7 +286,7 @@ class Matcher:
                 if prev is None or (i == 0 and j == count):
                     continue
                 part = clean[words[i][0] : words[j - 1][1]]
-                if j - i == 1 and (len(part) < 5 or name_key(part) in self._fragments):
+                if j - i == 1 and (len(part) < 4 or name_key(part) in self._fragments):
                     continue
                 hit = self.lookup(part)
                 if hit is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -103,7 +104,7 @@ class Ingredient:
             raise KeyError(f"unexpected keys {sorted(extra)}, missing keys {sorted(missing)}")
         return cls(**{k: _freeze(v) for k, v in record.items()})
 
-    @property
+    @cached_property
     def flag_ids(self) -> frozenset[str]:
         """The ids of this ingredient's flags."""
         return frozenset(f["id"] for f in self.flags)
@@ -124,14 +125,15 @@ class Token:
 
     ``text`` is exactly ``original[start:end]``. ``clean`` is the name to match (bullets,
     footnote marks, percentages and "(nano)" removed, spacing collapsed, line-break hyphenation
-    undone) and ``offsets[i]`` is the position in the original text of ``clean[i]``.
+    undone) and ``offsets[i]`` is the position in the original text of ``clean[i]``; when
+    ``offsets`` is None the cleaned name is the start of the token itself (the common case).
     """
 
     text: str
     start: int
     end: int
     clean: str
-    offsets: tuple[int, ...]
+    offsets: tuple[int, ...] | None
     list_index: int
     percent: str | None = None
     nano: bool = False
@@ -139,13 +141,18 @@ class Token:
 
     def __post_init__(self) -> None:
         _check_span(self.start, self.end)
-        if len(self.offsets) != len(self.clean):
+        if self.offsets is None:
+            if len(self.clean) > self.end - self.start:
+                raise ValueError("the cleaned name cannot be longer than the token")
+        elif len(self.offsets) != len(self.clean):
             raise ValueError("every cleaned character needs its offset")
-        if self.offsets and not self.start <= self.offsets[0] <= self.offsets[-1] < self.end:
+        elif self.offsets and not self.start <= self.offsets[0] <= self.offsets[-1] < self.end:
             raise ValueError("offsets must fall inside the token")
 
     def span(self, i: int, j: int) -> tuple[int, int]:
         """Return the original-text span of ``clean[i:j]`` (``i < j``)."""
+        if self.offsets is None:
+            return self.start + i, self.start + j
         return self.offsets[i], self.offsets[j - 1] + 1
 
 

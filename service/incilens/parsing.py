@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from incilens.models import IngredientList, Token
 
-__all__ = ["HEADER_RE", "PARSER_VERSION", "ParsedText", "parse"]
+__all__ = ["HEADER_RE", "PARSER_VERSION", "ParsedText", "fold", "parse"]
 
 PARSER_VERSION = "1"
 
@@ -35,27 +35,46 @@ MAX_ITEM_CHARS = 160
 _MAX_BRACKET_SPAN = 160
 
 
-def _ocr_tolerant(word: str) -> str:
-    """Return a regex for ``word`` that also accepts the usual OCR look-alikes."""
-    classes = {
-        "i": "[iíìïl1|]",
-        "l": "[l1i|]",
-        "o": "[oó0]",
-        "e": "[eéèë]",
-        "a": "[aáàâ]",
-        " ": r"[ \t]+",
+# Header matching runs on a folded copy of the text of the same length: lower case, accents
+# dropped and OCR look-alikes merged (l/1/|/í → i, 0/ó → o ...), so one plain pattern covers
+# "Ingrédients", "lngredients" and "INGREDlENTS" and its spans are the original's spans.
+_FOLD = str.maketrans(
+    {
+        **dict.fromkeys("íìïîl1|!", "i"),
+        **dict.fromkeys("éèëê", "e"),
+        **dict.fromkeys("óòôö0", "o"),
+        **dict.fromkeys("áàâãä", "a"),
+        "ç": "c",
+        "ú": "u",
+        "ü": "u",
+        "ñ": "n",
+        "：": ":",
+        "–": "-",
+        "—": "-",
     }
-    return "".join(classes.get(ch, re.escape(ch)) for ch in word)
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and merge accents and OCR look-alikes, keeping its length.
+
+    Examples:
+        >>> fold("lNGRÉDIENTS / Zutaten:")
+        'ingredients / zutaten:'
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters lower-case to two ("İ"): keep those
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    return lowered.translate(_FOLD)
 
 
 _HEADER_WORDS = (
-    # English, French, German, Spanish, Italian, Portuguese, Dutch (accents are optional).
+    # English, French, German, Spanish, Italian, Portuguese, Dutch, as folded by fold().
     "ingredients list",
     "ingredient list",
     "list of ingredients",
     "ingredients",
     "liste des ingredients",
-    "ingredients",
     "inci",
     "composition",
     "zutaten",
@@ -82,37 +101,37 @@ _MAY_CONTAIN_WORDS = (
 
 
 def _alternation(words: tuple[str, ...]) -> str:
-    tolerant = sorted({_ocr_tolerant(w) for w in words}, key=len, reverse=True)
-    # Accented letters the OCR keeps: let "c" match "ç" and "o" match "ó" etc.
-    return "|".join(t.replace("c", "[cç]").replace("ao", "[aã]o") for t in tolerant)
+    folded = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in folded)
 
 
 _WORD = _alternation(_HEADER_WORDS)
 _MAY = _alternation(_MAY_CONTAIN_WORDS)
 
-#: The one header pattern. A header is an optional qualifier ("full", "active", "inactive",
-#: "other"), a header word, optionally more header words joined by "/", "|" or "-" (bilingual
-#: packs: "Ingredients/Ingrédients"), an optional short bracket ("(INCI)"), and then a colon, a
-#: dash or the end of the line. "May contain" and "+/-" open a colourant block. The code checks
-#: that a header starts a line or follows punctuation, and is not "key ingredients:" prose.
+#: The one header pattern, matched against :func:`fold` of the text. A header is an optional
+#: qualifier ("full", "active", "inactive", "other"), a header word, optionally more header
+#: words joined by "/", "|" or "-" (bilingual packs: "Ingredients/Ingrédients"), an optional
+#: short bracket ("(INCI)"), and then a colon, a dash or the end of the line. "May contain" and
+#: "+/-" open a colourant block. The code checks that a header starts a line or follows
+#: punctuation, and is not "key ingredients:" prose.
 HEADER_RE = re.compile(
     rf"""
     (?P<header>
-      (?:(?:full|complete|other|active|inactive)[ \t]+)?
+      (?:(?:fuii|compiete|other|active|inactive)[ \t]+)?
       (?P<word>{_WORD})
-      (?:[ \t]*[/|\-–][ \t]*(?:{_WORD}))*
+      (?:[ \t]*[/i\-][ \t]*(?:{_WORD}))*
       (?:[ \t]*\([^()\n]{{1,20}}\))?
-      [ \t]*(?P<end>[:：]|[-–—][ \t]|\n|\r|$)
+      [ \t]*(?P<end>:|-[ \t]|\n|\r|$)
     |
       (?P<may>
-        [\[(][ \t]*(?:\+[ \t]*/?[ \t]*-|±)[ \t]*[\])]?[ \t]*(?:(?:{_MAY})[ \t]*[:：]?)?
+        [\[(][ \t]*(?:\+[ \t]*/?[ \t]*-|±)[ \t]*[\])]?[ \t]*(?:(?:{_MAY})[ \t]*:?)?
       | (?:{_MAY})[ \t]*(?:\([ \t]*\+[ \t]*/?[ \t]*-[ \t]*\)|\[[ \t]*\+[ \t]*/?[ \t]*-[ \t]*\])?
-        [ \t]*[:：]?
-      | (?<![\w/])\+[ \t]*/[ \t]*-(?![\w/])[ \t]*[:：]?
+        [ \t]*:?
+      | (?<![\w/])\+[ \t]*/[ \t]*-(?![\w/])[ \t]*:?
       )
     )
     """,
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,
 )
 
 _NOT_A_HEADER_BEFORE = re.compile(
@@ -148,6 +167,12 @@ _TERMINATOR_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# The first two letters of every terminator, for a quick rejection before the full pattern.
+_TERMINATOR_STARTS = frozenset(
+    """di ho to us ap wa ca pr fo ex ke av do st if ma mf im pa ww ht lo ba ex be pe ne co pl de
+    cl cr su si fr al gl wi re mo ut at fa ap év ev te sa an ge ac ve he nu au mi ch in ad
+    hu me ma sí si se is fe ga le vo bu ui zo aa oh""".split()
+) | {"a ", "à "}
 _STOPWORDS = frozenset(
     """a an and into more than while which who we up out over the for with your you to of is
     are this that it in on our from be may can will not as by
@@ -156,6 +181,8 @@ _STOPWORDS = frozenset(
     os com sua um uma het een en voor met uw""".split()
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[A-Za-z]")
+_NUMBERING = re.compile(r"^\(?\d{1,3}[.)]$")
 
 _FOOTNOTE_START = re.compile(r"^(?:\*+|†|‡|°|[¹²³⁴⁵⁶⁷⁸⁹]|\(\d\))[ \t]*[^\W\d_]")
 _LEADING_JUNK = re.compile(r"^(?:[\s\-–—•·●▪◦>*]+|\d{1,2}[.)][ \t]+|(?:and|&|et|und)[ \t]+)+")
@@ -165,6 +192,11 @@ _PERCENT = re.compile(
 )
 _NANO = re.compile(r"[(\[][ \t]*nano[ \t]*[)\]]", re.IGNORECASE)
 _BULLETS = "•·●▪◦"
+# Anything _clean() must deal with; tokens without any of it are used as printed.
+_NEEDS_CLEANING = re.compile(
+    r"[%*†‡°¹²³⁴⁵⁶⁷⁸⁹⁰\n\r\t•·●▪◦>]|  |nano|NANO|Nano|^[-–—&(\[]|^\d{1,2}[.)]|"
+    r"^(?:and|et|und) |[)\]][ .:]*$",
+)
 
 
 @dataclass(frozen=True)
@@ -212,6 +244,8 @@ def parse(text: str) -> ParsedText:
     lists: list[IngredientList] = []
     tokens: list[Token] = []
     if headers:
+        for start, stop in _before_first_header(text, headers[0]):
+            _read_list(text, None, stop, lists, tokens, body=start)
         for i, h in enumerate(headers):
             stop = headers[i + 1].label_start if i + 1 < len(headers) else len(text)
             _read_list(text, h, stop, lists, tokens)
@@ -221,20 +255,27 @@ def parse(text: str) -> ParsedText:
     return ParsedText(text, tuple(lists), tuple(tokens))
 
 
+def _before_first_header(text: str, first: _Header) -> Iterator[tuple[int, int]]:
+    """Bare runs before a leading "may contain" block ("Mica, Talc [+/- CI 77891]")."""
+    if first.may_contain:
+        yield from _bare_runs(text[: first.start])
+
+
 # -- headers --------------------------------------------------------------------------------
 def _headers(text: str) -> Iterator[_Header]:
-    for m in HEADER_RE.finditer(text):
+    for m in HEADER_RE.finditer(fold(text)):
         start = m.start()
         before = text[max(0, start - 30) : start]
         if m.group("may") is None:
             if _NOT_A_HEADER_BEFORE.search(before):
                 continue  # "key ingredients:", "the ingredients:" introduce prose
-            colon = m.group("end") in (":", "：")
+            colon = m.group("end") == ":"
             lead = before.rstrip()
             at_boundary = not lead or before[-1] in "\n\r" or lead[-1] in ".;:|•)]>*-–—\"'"
             if not (colon or at_boundary):
                 continue
-            if m.group("end") in ("\n", "\r", "") and not m.group("word").isupper():
+            word = text[m.start("word") : m.end("word")]
+            if m.group("end") in ("\n", "\r", "") and not word.isupper():
                 # Without a colon, a lower-case "ingredients" must stand alone on its line.
                 line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
                 if text[line_start:start].strip():
@@ -261,24 +302,28 @@ def _label_start(text: str, start: int) -> int:
 
 
 # -- pieces ---------------------------------------------------------------------------------
+_BRACKET = re.compile(r"[()\[\]{}]")
+_SEPARATOR = re.compile(r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)")
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+
+
 def _bracket_partners(text: str, start: int, stop: int) -> dict[int, int]:
     """Map each balanced opener in ``text[start:stop]`` to its closer (near ones only)."""
     pairs: dict[int, int] = {}
     stack: list[tuple[int, str]] = []
-    closing = {")": "(", "]": "[", "}": "{"}
-    for i in range(start, stop):
-        ch = text[i]
-        if ch in "([{":
-            stack.append((i, ch))
+    for m in _BRACKET.finditer(text, start, stop):
+        ch, i = m.group(), m.start()
+        if ch in _OPENERS:
+            stack.append((i, _OPENERS[ch]))
             if len(stack) > 64:  # absurd nesting: forget the oldest openers
                 stack.pop(0)
-        elif ch in closing:
-            while stack and stack[-1][1] != closing[ch]:
-                stack.pop()
-            if stack:
-                opener, _ = stack.pop()
-                if i - opener <= _MAX_BRACKET_SPAN:
-                    pairs[opener] = i
+            continue
+        while stack and stack[-1][1] != ch:
+            stack.pop()
+        if stack:
+            opener, _ = stack.pop()
+            if i - opener <= _MAX_BRACKET_SPAN:
+                pairs[opener] = i
     return pairs
 
 
@@ -290,41 +335,43 @@ def _pieces(text: str, start: int, stop: int) -> Iterator[_Piece]:
     breaks with nothing else between are a blank line.
     """
     partners = _bracket_partners(text, start, stop)
-    piece_start, i = start, start
+    inside = sorted(partners.items())
+    piece_start = start
     pending, breaks = "start", 0
-    while i < stop:
-        if i in partners:
-            i = partners[i] + 1  # never split inside a bracket
-            continue
-        ch = text[i]
-        kind = ""
+    k = 0
+    for m in _SEPARATOR.finditer(text, start, stop):
+        i = m.start()
+        while k < len(inside) and inside[k][1] < i:
+            k += 1
+        if k < len(inside) and inside[k][0] < i < inside[k][1]:
+            continue  # never split inside a bracket
+        ch = m.group()
         if ch == ",":
-            locant = 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
-            kind = "" if locant else "comma"
-        elif ch == ";" or ch in _BULLETS:
+            if 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+                continue  # the comma of a locant: 1,2-Hexanediol
             kind = "comma"
         elif ch in ":：":
             kind = "colon"
         elif ch == "\n" or (ch == "\r" and text[i + 1 : i + 2] != "\n"):
             kind = "newline"
-        elif ch == "." and (i + 1 >= stop or text[i + 1] in " \t\n\r"):
-            kind = "sentence"
-        if not kind:
-            i += 1
+        elif ch == "\r":
             continue
+        elif ch == ".":
+            kind = "sentence"
+        else:
+            kind = "comma"  # semicolons and bullets
         end = i + 1 if kind == "sentence" else i
         if text[piece_start:end].strip():
-            sep = "blank" if pending == "newline" and breaks >= 2 else pending
+            sep = "blank" if pending != "comma" and breaks >= 2 else pending
             yield _Piece(piece_start, end, sep, label=kind == "colon")
             pending, breaks = kind, int(kind == "newline")
         elif kind == "newline":
-            breaks += 1
+            breaks += 1 if pending != "start" else 0
         elif kind == "comma" or (kind == "sentence" and pending != "comma"):
             pending = kind
         piece_start = i + 1
-        i += 1
     if text[piece_start:stop].strip():
-        sep = "blank" if pending == "newline" and breaks >= 2 else pending
+        sep = "blank" if pending != "comma" and breaks >= 2 else pending
         yield _Piece(piece_start, stop, sep)
 
 
@@ -333,13 +380,18 @@ def _words(text: str) -> list[str]:
 
 
 def _is_prose(text: str) -> bool:
+    if text.count(" ") < 2:
+        return False  # prose needs at least three words
     words = _words(text)
     hits = sum(w in _STOPWORDS for w in words)
     return hits >= 3 or (hits >= 2 and len(words) >= 5) or len(words) > 14
 
 
 def _is_terminator(text: str) -> bool:
-    return bool(_TERMINATOR_RE.match(text.strip(" \t\n\r-–—•*>")))
+    text = text.strip(" \t\n\r-–—•*>")
+    if text[:2].lower() not in _TERMINATOR_STARTS and not text[:1].isdigit():
+        return False  # quick rejection: no terminator starts this way
+    return bool(_TERMINATOR_RE.match(text))
 
 
 # -- lists ----------------------------------------------------------------------------------
@@ -360,8 +412,14 @@ def _read_list(
     start = header.body if header else body
     pieces: list[_Piece] = []
     footnotes: dict[str, str] = {}
+    carry = ""
     for p in _pieces(text, start, stop):
         raw = text[p.start : p.end].strip()
+        if _NUMBERING.match(raw):
+            carry = carry or p.sep  # "1." of a numbered list: drop it, keep its separator
+            continue
+        if carry:
+            p.sep, carry = carry, ""
         if pieces and _FOOTNOTE_START.match(raw):
             footnotes[raw[0]] = raw.lstrip("*†‡°¹²³⁴⁵⁶⁷⁸⁹()0123456789 \t").rstrip(". ")
             continue
@@ -458,9 +516,12 @@ def _bare_runs(text: str) -> Iterator[tuple[int, int]]:
     run: list[_Piece] = []
     for p in _pieces(text, 0, len(text)):
         raw = text[p.start : p.end]
+        if _NUMBERING.match(raw.strip()):
+            continue  # "2." in a numbered list neither adds to nor breaks a run
         words = len(_words(raw))
         listy = (
-            not _is_prose(raw)
+            _LATIN.search(raw) is not None  # INCI names are written in Latin letters
+            and not _is_prose(raw)
             and not _is_terminator(raw)
             and len(raw.strip()) <= MAX_ITEM_CHARS
             and words <= (5 if p.label else 10)
@@ -485,10 +546,10 @@ def _bare_runs(text: str) -> Iterator[tuple[int, int]]:
 def _add_token(
     tokens: list[Token], text: str, group: list[_Piece], list_index: int, notes: dict[str, str]
 ) -> None:
-    """Append the token made of ``group`` unless it holds no letter or digit."""
+    """Append the token made of ``group`` unless it holds no letter (a stray "1." or "-")."""
     if group:
         token = _make_token(text, group, list_index, notes)
-        if any(ch.isalnum() for ch in token.clean):
+        if any(ch.isalpha() for ch in token.clean):
             tokens.append(token)
 
 
@@ -499,9 +560,14 @@ def _make_token(text: str, group: list[_Piece], list_index: int, notes: dict[str
     lead = len(raw) - len(raw.lstrip())
     start += lead
     end = start + len(raw.strip())
-    clean, offsets, percent, nano, marks = _clean(text, start, end)
-    if offsets:  # the span is the name itself, without bullets, marks or percentages
-        start, end = offsets[0], offsets[-1] + 1
+    if _NEEDS_CLEANING.search(text[start:end]):
+        clean, offsets, percent, nano, marks = _clean(text, start, end)
+        if offsets:  # the span is the name itself, without bullets, marks or percentages
+            start, end = offsets[0], offsets[-1] + 1
+    else:  # the common case: the name as printed, maybe with a trailing full stop
+        clean = text[start:end].rstrip(" .:")
+        end = start + len(clean)
+        offsets, percent, nano, marks = None, None, False, ()
     footnote = next((notes[m] for m in marks if m in notes), None)
     return Token(
         text=text[start:end],

@@ -62,9 +62,13 @@ def analyze_text(
     profile = profile or Profile()
     parsed = parse(text)
     resolved: list[Resolved] = []
-    for token in parsed.tokens:
+    truncated = 0
+    for n, token in enumerate(parsed.tokens):
+        if len(resolved) >= max_items:  # a hostile or runaway text: stop, and say how many
+            truncated = len(parsed.tokens) - n
+            break
         resolved.extend(matcher.resolve(token))
-    truncated = max(0, len(resolved) - max_items)
+    truncated += max(0, len(resolved) - max_items)
     resolved = resolved[:max_items]
     ingredients: list[Ingredient | None] = [
         None if r.entry is None else kb.entry(r.entry) for r in resolved

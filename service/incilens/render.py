@@ -117,7 +117,7 @@ def render_report(report: Report) -> str:
         "\n  #  As read                        Matched                        How         Concern"
     )
     for item in report.items:
-        match = item.match_.match
+        match = item.match
         matched = match.inci_name if match else "(unrecognised)"
         how = f"{match.method} {match.score:.0f}" if match else ""
         out.append(

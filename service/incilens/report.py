@@ -10,6 +10,7 @@ unreliable and withholds every verdict that rests on an absence ("fragrance-free
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ from incilens.findings import (
     product_flags,
 )
 from incilens.matching import Resolved
-from incilens.models import CONCERN_LEVELS, Ingredient, IngredientList
+from incilens.models import CONCERN_LEVELS, Ingredient, IngredientList, Match
 from incilens.profile import Profile
 
 __all__ = ["Item", "Reliability", "Report", "build_report"]
@@ -47,7 +48,7 @@ class Item:
     start: int
     end: int
     read_as: str
-    match_: Resolved
+    resolved: Resolved
     ingredient: Ingredient | None
     concern: str
     reasons: tuple[Mapping[str, str], ...]
@@ -61,6 +62,11 @@ class Item:
             raise ValueError(f"concern must be one of {CONCERN_LEVELS}")
 
     @property
+    def match(self) -> Match | None:
+        """How the item was matched, or None when unrecognised."""
+        return self.resolved.match
+
+    @property
     def name(self) -> str:
         """The display name when recognised, else the text as read."""
         return self.ingredient.display_name if self.ingredient else self.read_as
@@ -71,8 +77,8 @@ class Item:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
-        match = self.match_.match
-        token = self.match_.token
+        match = self.resolved.match
+        token = self.resolved.token
         return {
             "position": self.position,
             "list": self.list_index,
@@ -90,7 +96,7 @@ class Item:
             "nano": token.nano,
             "footnote": token.footnote,
             "may_contain": self.may_contain,
-            "candidates": list(self.match_.candidates),
+            "candidates": list(self.resolved.candidates),
         }
 
 
@@ -278,7 +284,7 @@ def build_report(
             start=r.start,
             end=r.end,
             read_as=r.read_as,
-            match_=r,
+            resolved=r,
             ingredient=ingredient,
             concern=concern,
             reasons=reasons,
@@ -296,8 +302,9 @@ def build_report(
         ):
             preservative_in_list[li] = item
     recognised = [i for i in items if i.ingredient is not None]
+    levels = Counter(i.concern for i in items)
     reliability = _reliability(len(items), len(recognised))
-    ctx = Context(items=tuple(items), reliable=reliability.verdicts, flag_labels=flag_labels)
+    ctx = Context.build(items, reliable=reliability.verdicts, flag_labels=flag_labels)
     summary: dict[str, Any] = {
         "counts": {
             "items": len(items),
@@ -311,9 +318,7 @@ def build_report(
         "flags": product_flags(ctx),
         "claims": check_claims(ctx, claims),
         "notable_actives": actives(ctx),
-        "concern_counts": {
-            level: sum(i.concern == level for i in items) for level in CONCERN_LEVELS
-        },
+        "concern_counts": {level: levels.get(level, 0) for level in CONCERN_LEVELS},
     }
     return Report(
         text_length=len(text),
