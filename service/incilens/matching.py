@@ -24,7 +24,9 @@ Pure: no I/O and no Flask.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -45,6 +47,14 @@ MAX_SPLIT_WORDS = 16
 _DIGITS = re.compile(r"\d+")
 _AND = re.compile(r"\s*\(and\)\s*|\s+(?:and|&|et|und|y|e)\s+", re.IGNORECASE)
 _BRACKETED = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*")
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+_COMMA = re.compile(r"\s*,\s*")
+_COLOUR_INDEX = re.compile(r"^C\s*[.,]?\s*[IiLl1|]\s*[.,]?\s*\d{5}$")
+# Words that continue a compound INCI name after a slash (ferments, polymers, extracts).
+_COMPOUND_WORDS = re.compile(
+    r"\b(?:FERMENT|FILTRATE|LYSATE|COPOLYMER|CROSSPOLYMER|POLYMER|EXTRACT|OIL|ESTERS?|ETHER|"
+    r"ACRYLATES?|ACRYLATE|GLYCERIDES?|HYDROLYSATE|CULTURE)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -72,18 +82,16 @@ def max_distance(length: int) -> int:
     """Return the Levenshtein distance allowed for a folded key of ``length`` characters.
 
     Examples:
-        >>> [max_distance(n) for n in (4, 6, 10, 16, 30)]
-        [0, 1, 2, 3, 4]
+        >>> [max_distance(n) for n in (4, 6, 12, 24, 30)]
+        [0, 1, 2, 2, 3]
     """
     if length < 6:
         return 0
-    if length < 10:
+    if length < 12:
         return 1
-    if length < 16:
-        return 2
     if length < 25:
-        return 3
-    return 4
+        return 2
+    return 3
 
 
 class Matcher:
@@ -108,31 +116,46 @@ class Matcher:
                 for word in set(words):
                     inside[word] = inside.get(word, 0) + 1
         self._fragments = frozenset(w for w, count in inside.items() if count >= 15)
-        # Fuzzy choices: every folded key, and a trigram index by (trigram, key length).
+        # What comes before the first "/" of a name: "CAPRYLIC" for CAPRYLIC/CAPRIC TRIGLYCERIDE.
+        self._slash_heads = frozenset(k.split("/", 1)[0] for k in self._key if "/" in k)
+        # Fuzzy choices: every folded key, its length, and a trigram index over them.
         self._fold_keys = list(self._folded)
-        grams: dict[tuple[str, int], list[int]] = {}
+        self._fold_lens = [len(k) for k in self._fold_keys]
+        grams: dict[str, list[int]] = {}
         for i, folded in enumerate(self._fold_keys):
-            size = len(folded)
-            for gram in {folded[j : j + 3] for j in range(size - 2)}:
-                grams.setdefault((gram, size), []).append(i)
+            for gram in {folded[j : j + 3] for j in range(len(folded) - 2)}:
+                grams.setdefault(gram, []).append(i)
         self._grams = {k: tuple(v) for k, v in grams.items()}
+
+    def equivalent(self, a: int, b: int) -> bool:
+        """Whether two entries name one substance (they share a CAS number: AQUA and WATER)."""
+        if a == b:
+            return True
+        cas_a = set(self.kb.entry(a).cas)
+        return bool(cas_a and cas_a & set(self.kb.entry(b).cas))
+
+    def _distinct(self, entries: Sequence[int]) -> int:
+        """How many different substances ``entries`` name."""
+        kept: list[int] = []
+        for n in entries:
+            if not any(self.equivalent(n, k) for k in kept):
+                kept.append(n)
+        return len(kept)
 
     # -- single names ---------------------------------------------------------------------------
     def lookup(self, text: str) -> _Hit | None:
         """Return the dictionary hit for ``text`` (no fuzzy search), or None."""
-        key = colour_index_key(name_key(text))
+        key, loose, folded = _keys(text)
         if not key:
             return None
         rows = self._key.get(key)
         if rows:
             return self._pick(rows, "exact" if any(r[2] for r in rows) else "synonym")
-        loose = loose_key(key)
         rows = self._loose.get(loose)
         if rows:
             return self._pick(rows, "normalized")
-        folded = ocr_fold(loose)
         rows = self._folded.get(folded)
-        if rows and len(loose) >= 4:
+        if rows and len(loose) >= 3:
             entries = {r[0] for r in rows}
             if len(entries) == 1:
                 return self._pick(rows, "ocr")
@@ -153,62 +176,55 @@ class Matcher:
 
         Pigeonhole blocking: cut the query into ``allowed + 2`` pieces; a key within
         ``allowed`` edits keeps at least two of them unchanged, so the commonest piece can be
-        skipped and every other piece is looked up by its rarest trigram among keys of a
-        possible length, then checked as a substring. Only a few dozen keys get scored instead
-        of every name in the knowledge base. (Short queries use ``allowed + 1`` pieces, all
-        looked up.)
+        skipped and every other piece is looked up by its rarest trigram, then checked by
+        length and as a substring. Only a few dozen keys get scored instead of every name in
+        the knowledge base. (Short queries use ``allowed + 1`` pieces, all looked up.)
         """
         size = len(folded)
         parts = allowed + 2 if size >= 3 * (allowed + 2) else allowed + 1
         cut = size // parts
         pieces = [folded[i * cut : (i + 1) * cut] for i in range(parts - 1)]
         pieces.append(folded[(parts - 1) * cut :])
-        lengths = range(max(3, size - allowed), size + allowed + 1)
-        plans = []
+        plans: list[tuple[tuple[int, ...], str]] = []
         for piece in pieces:
-            trigrams = [piece[j : j + 3] for j in range(len(piece) - 2)]
-            if not trigrams:
-                continue  # only when looking beyond the guaranteed reach (candidates)
-            rarest = [
-                min((self._grams.get((g, length), ()) for g in trigrams), key=len)
-                for length in lengths
-            ]
-            plans.append((sum(map(len, rarest)), piece, rarest))
+            postings = [self._grams.get(piece[j : j + 3], ()) for j in range(len(piece) - 2)]
+            if postings:
+                plans.append((min(postings, key=len), piece))
         if parts == allowed + 2 and plans:
-            plans.remove(max(plans, key=lambda plan: plan[0]))
+            plans.remove(max(plans, key=lambda plan: len(plan[0])))
+        low, high = size - reach, size + reach
+        lengths, keys = self._fold_lens, self._fold_keys
         seen: set[int] = set()
         near: list[tuple[int, str]] = []
-        for _, piece, rarest in plans:
-            for posting in rarest:
-                for i in posting:
-                    if i in seen:
-                        continue
-                    seen.add(i)
-                    key = self._fold_keys[i]
-                    if piece in key:
-                        dist = Levenshtein.distance(folded, key, score_cutoff=reach)
-                        if dist <= reach:
-                            near.append((dist, key))
+        for posting, piece in plans:
+            for i in posting:
+                if i in seen or not low <= lengths[i] <= high:
+                    continue
+                seen.add(i)
+                key = keys[i]
+                if piece in key:
+                    dist = Levenshtein.distance(folded, key, score_cutoff=reach)
+                    if dist <= reach:
+                        near.append((dist, key))
         return near
 
     def fuzzy(self, text: str) -> tuple[_Hit | None, tuple[str, ...]]:
         """Return the unique close match of ``text`` (or None) and the nearest candidates."""
-        loose = loose_key(colour_index_key(name_key(text)))
-        folded = ocr_fold(loose)
+        _, loose, folded = _keys(text)
         allowed = max_distance(len(folded))
         if allowed == 0:
             return None, ()  # too short to correct safely
-        found = self._ranked(folded, allowed, allowed)
+        found = self._ranked(folded, allowed, allowed + 1)
         if found:
             best_dist, best, written = found[0]
             rival = next((d for d, n, _ in found if n != best), None)
             unique = rival is None or rival > best_dist  # else two entries are equally close
+            unique = unique and best_dist <= allowed
             same_numbers = _DIGITS.findall(loose) == _DIGITS.findall(loose_key(written))
             if unique and same_numbers:  # "PEG-175" is not "PEG-150"
                 score = fuzz.ratio(name_key(text), name_key(written))
                 return _Hit(best, written, "fuzzy", float(score)), self._names(found)
-        # No safe match: look a little further for "did you mean" candidates.
-        return None, self._names(self._ranked(folded, allowed + 1, allowed + 2))
+        return None, self._names(found)  # no safe match: offer the nearest as candidates
 
     def _ranked(self, folded: str, allowed: int, reach: int) -> list[tuple[int, int, str]]:
         found = [
@@ -223,6 +239,52 @@ class Matcher:
         return tuple(dict.fromkeys(self.kb.names[n] for _, n, _ in found))[:3]
 
     # -- items ------------------------------------------------------------------------------
+    def resolve_all(self, tokens: Sequence[Token]) -> list[Resolved]:
+        """Match every token, then rejoin names a comma cut in two.
+
+        "Hydroxyethyl Acrylate, Sodium Acryloyldimethyl Taurate Copolymer" is one ingredient
+        printed with a comma: when an item is unrecognised and joining it with the next one or
+        two (by "/", ", " or a space) gives a known name, the joined item replaces them.
+        """
+        out: list[Resolved] = []
+        resolved = [self.resolve(t) for t in tokens]
+        i = 0
+        while i < len(tokens):
+            merged = self._merge(tokens, resolved, i)
+            if merged is not None:
+                item, used = merged
+                out.append(item)
+                i += used
+                continue
+            out.extend(resolved[i])
+            i += 1
+        return out
+
+    def _merge(
+        self, tokens: Sequence[Token], resolved: list[list[Resolved]], i: int
+    ) -> tuple[Resolved, int] | None:
+        if i + 1 >= len(tokens):
+            return None
+        first = tokens[i]
+        for used in (2, 3):
+            group = tokens[i : i + used]
+            if len(group) < used or any(t.list_index != first.list_index for t in group):
+                return None
+            every_part_known = all(r.match for rs in resolved[i : i + used] for r in rs)
+            if every_part_known and _keys(first.clean)[0] not in self._slash_heads:
+                return None  # both are ingredients, and no name starts "<first>/..."
+            for glue in ("/", ", ", " "):
+                hit = self.lookup(glue.join(t.clean for t in group))
+                # A name printed with a comma: "Caprylic, Capric Triglyceride". When every part
+                # is an ingredient on its own, only an exact joined name counts.
+                if hit and (not every_part_known or (glue != " " and hit.method != "ocr")):
+                    last = group[-1]
+                    match = self._match(hit, " ".join(t.clean for t in group))
+                    start = first.span(0, len(first.clean))[0] if first.clean else first.start
+                    end = last.span(0, len(last.clean))[1] if last.clean else last.end
+                    return Resolved(first, start, end, match.read_as, match, hit.entry), used
+        return None
+
     def resolve(self, token: Token) -> list[Resolved]:
         """Match one token; it may turn out to hold several ingredients (a lost comma)."""
         clean = token.clean
@@ -231,37 +293,81 @@ class Matcher:
         hit = self.lookup(clean)
         if hit:
             return [self._matched(token, 0, len(clean), hit)]
-        for parts in self._structures(clean):
-            hits = [self.lookup(clean[i:j]) for i, j in parts]
-            named = {h.entry for h in hits if h}
-            first = next((h for h in hits if h), None)
-            if first and len(named) == 1 and 2 * sum(map(bool, hits)) >= len(hits):
-                # Alternatives naming one entry: "Water/Aqua/Eau", "Aqua (and) Water".
-                return [self._matched(token, 0, len(clean), first)]
-            if all(hits) and len(named) > 1 and not _bracketed(clean):
+        structures = self._structures(clean)
+        for parts in structures:  # a list written with slashes or "and": all parts known
+            hits = [self._lookup_part(clean[i:j]) for i, j in parts]
+            entries = [h.entry for h in hits if h]
+            if all(hits) and not _bracketed(clean) and self._distinct(entries) == len(hits):
                 return [
                     self._matched(token, i, j, h)
                     for (i, j), h in zip(parts, hits, strict=True)
                     if h
                 ]
-        bracket_free = _BRACKETED.sub(" ", clean).strip()
+        split = self._split_run_together(clean)
+        if split:  # "Glycerin Niacinamide": a lost comma or line break
+            return [self._matched(token, i, j, h) for i, j, h in split]
+        if "/" in clean or "\\" in clean:  # a damaged compound: "Lactobacillus/Algac Ferment"
+            hit, _ = self.fuzzy(clean)
+            if hit:
+                return [self._matched(token, 0, len(clean), hit)]
+        for parts in structures:  # alternatives naming one entry: "Water/Aqua/Eau"
+            hit = self._alternatives(clean, parts)
+            if hit:
+                return [self._matched(token, 0, len(clean), hit)]
+        bracket_free = _strip_brackets(clean)
+        inner = _inner(clean)
+        inner_text = clean[inner[0] : inner[1]] if inner else ""
+        if inner and _COLOUR_INDEX.match(inner_text):  # "Violet 2 (CI 60730)": the number
+            hit = self.lookup(inner_text)
+            if hit:
+                return [self._matched(token, 0, len(clean), hit)]
+        if inner and "," in inner_text and self.lookup(bracket_free) is None:
+            # "Iron Oxides (CI 77491, CI 77492, CI 77499)": the bracket lists the ingredients
+            spans = [(inner[0] + i, inner[0] + j) for i, j in _cut(inner_text, _COMMA)]
+            hits = [self.lookup(clean[i:j]) for i, j in spans]
+            if len(hits) > 1 and all(hits):
+                return [
+                    self._matched(token, i, j, h)
+                    for (i, j), h in zip(spans, hits, strict=True)
+                    if h
+                ]
         if bracket_free and bracket_free != clean:
             hit = self.lookup(bracket_free)  # "Aqua (Water)", "Glycerin (Vegetable)"
             if hit:
                 return [self._matched(token, 0, len(clean), hit)]
-            inner = _inner(clean)
-            hit = self.lookup(clean[inner[0] : inner[1]]) if inner else None
-            if hit:  # "(Water) Aqua"-style or a bracket holding the real name
-                return [self._matched(token, 0, len(clean), hit)]
+            if len(bracket_free.split()) <= 1 and len(inner_text) >= 4:
+                hit = self.lookup(inner_text)  # "Eau (Aqua)": the bracket holds the name
+                if hit:
+                    return [self._matched(token, 0, len(clean), hit)]
         hit, candidates = self.fuzzy(clean)
         if hit is None and bracket_free and bracket_free != clean:
             hit, _ = self.fuzzy(bracket_free)
         if hit:
             return [self._matched(token, 0, len(clean), hit)]
-        split = self._split_run_together(clean)
-        if split:
-            return [self._matched(token, i, j, h) for i, j, h in split]
         return [self._unmatched(token, 0, len(clean), candidates)]
+
+    def _lookup_part(self, part: str) -> _Hit | None:
+        hit = self.lookup(part)
+        if hit is None and ("(" in part or "[" in part):
+            hit = self.lookup(_strip_brackets(part))
+        return hit
+
+    def _alternatives(self, clean: str, parts: list[tuple[int, int]]) -> _Hit | None:
+        """One entry named in several languages ("Yeast Extract/Faex/Extrait de Levure").
+
+        Every part that names an entry must name the same substance (entries sharing a CAS
+        number count as one: FAEX and YEAST EXTRACT), and no unrecognised part may read like the
+        rest of a compound name ("Lactobacillus/Punica Granatum Fruit Ferment Extract" is one
+        ferment, not lactobacillus).
+        """
+        hits = [self._lookup_part(clean[i:j]) for i, j in parts]
+        named = [h.entry for h in hits if h]
+        if not named or self._distinct(named) != 1:
+            return None
+        rest = " ".join(clean[i:j] for (i, j), h in zip(parts, hits, strict=True) if h is None)
+        if _COMPOUND_WORDS.search(name_key(rest)):
+            return None
+        return next(h for h in hits if h)
 
     def _structures(self, clean: str) -> list[list[tuple[int, int]]]:
         """Candidate ways to cut ``clean`` into parts: slashes, backslashes, "and"."""
@@ -274,7 +380,7 @@ class Matcher:
 
     def _split_run_together(self, clean: str) -> list[tuple[int, int, _Hit]] | None:
         """Split "Glycerin Niacinamide" into known names, fewest parts first, or None."""
-        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", clean)]
+        words = _units(clean)
         if not 2 <= len(words) <= MAX_SPLIT_WORDS:
             return None
         count = len(words)
@@ -286,33 +392,82 @@ class Matcher:
                 if prev is None or (i == 0 and j == count):
                     continue
                 part = clean[words[i][0] : words[j - 1][1]]
-                if j - i == 1 and (len(part) < 4 or name_key(part) in self._fragments):
+                lone = j - i == 1 and name_key(part) in self._fragments
+                if j - i == 1 and len(part) < 4:
                     continue
                 hit = self.lookup(part)
                 if hit is None:
                     continue
-                cand = (prev[0] + 1, [*prev[1], (words[i][0], words[j - 1][1], hit)])
+                # A lone fragment word ("Water", "Alcohol") costs more than a full name.
+                cand = (
+                    prev[0] + (3 if lone else 1),
+                    [*prev[1], (words[i][0], words[j - 1][1], hit)],
+                )
                 current = best[j]
                 if current is None or cand[0] < current[0]:
                     best[j] = cand
         done = best[count]
-        return done[1] if done else None
+        if done is None or done[0] >= 3 * len(done[1]):
+            return None  # only fragment words ("Coconut Alcohol"): a name we do not know
+        parts = done[1]
+        if self._distinct([hit.entry for _, _, hit in parts]) == 1:
+            return None  # "Yellow 5 (CI 19140)": one ingredient named twice, not a lost comma
+        return parts
 
-    def _matched(self, token: Token, i: int, j: int, hit: _Hit) -> Resolved:
-        start, end = token.span(i, j)
-        match = Match(
+    def _match(self, hit: _Hit, read_as: str) -> Match:
+        return Match(
             entry_id=self.kb.ids[hit.entry],
             inci_name=self.kb.names[hit.entry],
             matched_name=hit.written,
-            read_as=token.clean[i:j],
+            read_as=read_as,
             score=hit.score,
             method=hit.method,
         )
+
+    def _matched(self, token: Token, i: int, j: int, hit: _Hit) -> Resolved:
+        start, end = token.span(i, j)
+        match = self._match(hit, token.clean[i:j])
         return Resolved(token, start, end, token.clean[i:j], match, hit.entry)
 
     def _unmatched(self, token: Token, i: int, j: int, candidates: tuple[str, ...]) -> Resolved:
         start, end = token.span(i, j) if j > i else (token.start, token.end)
         return Resolved(token, start, end, token.clean[i:j], None, None, candidates)
+
+
+@lru_cache(maxsize=1 << 16)
+def _keys(text: str) -> tuple[str, str, str]:
+    """The name key (colour indexes read as ``CI nnnnn``), loose key and OCR fold of ``text``."""
+    key = colour_index_key(name_key(text))
+    loose = _NOT_ALNUM.sub("", key)
+    return key, loose, ocr_fold(loose)
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """Word spans for splitting; a bracket stays with the word before it ("Aqua (Water)").
+
+    Examples:
+        >>> t = "Oryza Sativa (Rice) Bran Extract"
+        >>> [t[i:j] for i, j in _units(t)]
+        ['Oryza', 'Sativa (Rice)', 'Bran', 'Extract']
+    """
+    units: list[tuple[int, int]] = []
+    depth, start = 0, None
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        if ch == " " and depth == 0:
+            following = text[i + 1 : i + 2]
+            if start is not None and following not in ("(", "["):
+                units.append((start, i))
+                start = None
+            continue
+        if start is None:
+            start = i
+    if start is not None:
+        units.append((start, len(text)))
+    return units
 
 
 def _cut(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -329,6 +484,20 @@ def _cut(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     if text[pos:].strip():
         parts.append((pos, len(text)))
     return parts
+
+
+def _strip_brackets(text: str) -> str:
+    """Remove bracketed parts, nested ones included.
+
+    Examples:
+        >>> _strip_brackets("Butyrospermum Parkii Butter (Butyrospermum Parkii (Shea Butter))")
+        'Butyrospermum Parkii Butter'
+    """
+    while True:
+        stripped = _BRACKETED.sub(" ", text)
+        if stripped == text:
+            return " ".join(text.split())
+        text = stripped
 
 
 def _inner(text: str) -> tuple[int, int] | None:

@@ -38,7 +38,8 @@ _SPACED = (
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
 _CI_NUMBER = re.compile(r"^C\s*[.,]?\s*[IL1|]\s*[.,]?\s*(\d{5})$")
 # OCR look-alikes, folded to one representative: digit/letter pairs and letter clusters.
-_OCR_CLUSTERS = (("RN", "M"), ("CL", "D"), ("VV", "W"))
+# Characters first, so "Cl", "C1" and "CI" are one cluster; then "ci"/"cl" for "d".
+_OCR_CLUSTERS = (("RN", "M"), ("CI", "D"), ("VV", "W"))
 _OCR_CHARS = str.maketrans({"0": "O", "1": "I", "L": "I", "5": "S", "8": "B"})
 
 
@@ -115,10 +116,13 @@ def ocr_fold(loose: str) -> str:
         True
         >>> ocr_fold(loose_key("Dirnethicone")) == ocr_fold(loose_key("Dimethicone"))
         True
+        >>> ocr_fold(loose_key("ClTRIC ACID")) == ocr_fold(loose_key("Citric Acid"))
+        True
     """
+    folded = loose.translate(_OCR_CHARS)
     for cluster, single in _OCR_CLUSTERS:
-        loose = loose.replace(cluster, single)
-    return loose.translate(_OCR_CHARS)
+        folded = folded.replace(cluster, single)
+    return folded
 
 
 # Tokens that stay upper case in a display name.

@@ -162,7 +162,8 @@ _TERMINATOR_RE = re.compile(
       modo[ ]de|instru|advert|feito[ ]em|manter|sem[ ]|
       gebruik|waarschuwing|let[ ]op|voorzorg|gemaakt|geproduceerd|aanbrengen|vermijden|
       buiten|uitwendig|zonder[ ]|
-      \d+(?:[.,]\d+)?[ ]?(?:ml|g|fl\.?[ ]?oz|oz|l)\b
+      \d+(?:[.,]\d+)?[ ]?(?:ml|g|fl\.?[ ]?oz|oz|l)\b|
+      \d{4,5}[ ]+[^\W\d_]  # a postcode: "20121 Milano", "75008 Paris"
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -244,18 +245,18 @@ def parse(text: str) -> ParsedText:
     lists: list[IngredientList] = []
     tokens: list[Token] = []
     if headers:
-        for start, stop in _before_first_header(text, headers[0]):
-            _read_list(text, None, stop, lists, tokens, body=start)
+        for run in _before_first_header(text, headers[0]):
+            _read_list(text, None, run[-1].end, lists, tokens, body=run[0].start, run=run)
         for i, h in enumerate(headers):
             stop = headers[i + 1].label_start if i + 1 < len(headers) else len(text)
             _read_list(text, h, stop, lists, tokens)
     else:
-        for start, stop in _bare_runs(text):
-            _read_list(text, None, stop, lists, tokens, body=start)
+        for run in _bare_runs(text):
+            _read_list(text, None, run[-1].end, lists, tokens, body=run[0].start, run=run)
     return ParsedText(text, tuple(lists), tuple(tokens))
 
 
-def _before_first_header(text: str, first: _Header) -> Iterator[tuple[int, int]]:
+def _before_first_header(text: str, first: _Header) -> Iterator[list[_Piece]]:
     """Bare runs before a leading "may contain" block ("Mica, Talc [+/- CI 77891]")."""
     if first.may_contain:
         yield from _bare_runs(text[: first.start])
@@ -303,7 +304,7 @@ def _label_start(text: str, start: int) -> int:
 
 # -- pieces ---------------------------------------------------------------------------------
 _BRACKET = re.compile(r"[()\[\]{}]")
-_SEPARATOR = re.compile(r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)")
+_SEPARATOR = re.compile(r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 
 
@@ -358,9 +359,12 @@ def _pieces(text: str, start: int, stop: int) -> Iterator[_Piece]:
             continue
         elif ch == ".":
             kind = "sentence"
+        elif ch == "%":
+            kind = "glued"  # "Octisalate 5%Water": a percentage glued to the next name
         else:
             kind = "comma"  # semicolons and bullets
-        end = i + 1 if kind == "sentence" else i
+        end = i + 1 if kind in ("sentence", "glued") else i
+        kind = "comma" if kind == "glued" else kind
         if text[piece_start:end].strip():
             sep = "blank" if pending != "comma" and breaks >= 2 else pending
             yield _Piece(piece_start, end, sep, label=kind == "colon")
@@ -403,18 +407,26 @@ def _read_list(
     tokens: list[Token],
     *,
     body: int = 0,
+    run: list[_Piece] | None = None,
 ) -> None:
-    """Read the list after ``header`` (or the bare run at ``body``) into ``lists``/``tokens``.
+    """Read the list after ``header`` (or the bare ``run`` at ``body``) into ``lists``/``tokens``.
 
     A piece followed by a colon inside the list ("Lip gloss: ...", "Shade 02: ...") starts a
-    sub-list carrying that label.
+    sub-list carrying that label. A bare run's pieces were already checked by
+    :func:`_bare_runs`, so only footnotes are taken out of them.
     """
     start = header.body if header else body
     pieces: list[_Piece] = []
     footnotes: dict[str, str] = {}
     carry = ""
-    for p in _pieces(text, start, stop):
+    for p in run if run is not None else _pieces(text, start, stop):
         raw = text[p.start : p.end].strip()
+        if run is not None:
+            if pieces and _FOOTNOTE_START.match(raw):
+                footnotes[raw[0]] = raw.lstrip("*†‡°¹²³⁴⁵⁶⁷⁸⁹()0123456789 \t").rstrip(". ")
+            else:
+                pieces.append(p)
+            continue
         if _NUMBERING.match(raw):
             carry = carry or p.sep  # "1." of a numbered list: drop it, keep its separator
             continue
@@ -506,8 +518,8 @@ def _looks_listy(text: str, start: int, stop: int) -> bool:
     return para.count(",") + para.count(";") >= 2 and not _is_prose(para[:120])
 
 
-def _bare_runs(text: str) -> Iterator[tuple[int, int]]:
-    """Yield (start, stop) of runs of list-like pieces in a text that has no header.
+def _bare_runs(text: str) -> Iterator[list[_Piece]]:
+    """Yield the runs of list-like pieces in a text that has no header.
 
     Short labels ("Lip gloss:") stay inside a run, so a kit without headers still reads as
     sub-lists. A run needs three items, unless the whole text is one short run (a pasted name).
@@ -518,7 +530,7 @@ def _bare_runs(text: str) -> Iterator[tuple[int, int]]:
         raw = text[p.start : p.end]
         if _NUMBERING.match(raw.strip()):
             continue  # "2." in a numbered list neither adds to nor breaks a run
-        words = len(_words(raw))
+        words = len(raw.split())
         listy = (
             _LATIN.search(raw) is not None  # INCI names are written in Latin letters
             and not _is_prose(raw)
@@ -539,7 +551,7 @@ def _bare_runs(text: str) -> Iterator[tuple[int, int]]:
             r.pop()
         items = sum(not p.label for p in r)
         if items >= 3 or (items >= 1 and len(runs) == 1):
-            yield r[0].start, r[-1].end
+            yield r
 
 
 # -- tokens ---------------------------------------------------------------------------------

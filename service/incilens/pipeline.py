@@ -12,7 +12,7 @@ from incilens import __version__
 from incilens.claims import find_claims
 from incilens.knowledge import KnowledgeBase
 from incilens.matching import MATCHER_VERSION, Matcher, Resolved
-from incilens.models import Ingredient
+from incilens.models import Ingredient, IngredientList
 from incilens.parsing import PARSER_VERSION, parse
 from incilens.profile import Profile, family_of
 from incilens.report import Report, build_report
@@ -50,6 +50,22 @@ def _resolve_avoid(
     return resolved, unknown
 
 
+def _keep_real_lists(resolved: list[Resolved], lists: Sequence[IngredientList]) -> list[Resolved]:
+    """Drop lists found without a header whose items are mostly not ingredients.
+
+    A bare run of short items can be an address or a row of claims; it counts as a list only
+    when at least half of its items are recognised. Lists under a header always stay (an
+    unreadable list there is reported as an unreliable read instead).
+    """
+    bare = {lst.index for lst in lists if lst.found_by == "bare"}
+    keep = set(range(len(lists))) - bare
+    for index in bare:
+        items = [r for r in resolved if r.token.list_index == index]
+        if items and 2 * sum(r.match is not None for r in items) >= len(items):
+            keep.add(index)
+    return [r for r in resolved if r.token.list_index in keep]
+
+
 def analyze_text(
     text: str,
     *,
@@ -61,13 +77,14 @@ def analyze_text(
     """Analyse ``text``: find its ingredient lists, match every item and build the report."""
     profile = profile or Profile()
     parsed = parse(text)
-    resolved: list[Resolved] = []
     truncated = 0
-    for n, token in enumerate(parsed.tokens):
-        if len(resolved) >= max_items:  # a hostile or runaway text: stop, and say how many
-            truncated = len(parsed.tokens) - n
-            break
-        resolved.extend(matcher.resolve(token))
+    tokens = parsed.tokens
+    if len(tokens) > max_items:  # a hostile or runaway text: stop, and say how many
+        truncated = len(tokens) - max_items
+        tokens = tokens[:max_items]
+    resolved = _keep_real_lists(matcher.resolve_all(tokens), parsed.lists)
+    used = {r.token.list_index for r in resolved}
+    lists = [lst for lst in parsed.lists if lst.index in used or lst.found_by == "header"]
     truncated += max(0, len(resolved) - max_items)
     resolved = resolved[:max_items]
     ingredients: list[Ingredient | None] = [
@@ -76,7 +93,7 @@ def analyze_text(
     avoid, avoid_unknown = _resolve_avoid(profile.avoid, matcher)
     return build_report(
         text,
-        parsed.lists,
+        lists,
         resolved,
         ingredients,
         profile=profile,
