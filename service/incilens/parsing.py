@@ -458,15 +458,15 @@ def _read_list(
         index = len(lists)
         first = len(tokens)
         line_mode = _line_mode(text, group)
-        run: list[_Piece] = []
+        item: list[_Piece] = []
         for p in group:
-            hyphenated = run and text[run[-1].start : run[-1].end].rstrip().endswith("-")
-            if run and p.sep == "newline" and (not line_mode or hyphenated):
-                run.append(p)
+            hyphenated = item and text[item[-1].start : item[-1].end].rstrip().endswith("-")
+            if item and p.sep == "newline" and (not line_mode or hyphenated):
+                item.append(p)
                 continue
-            _add_token(tokens, text, run, index, footnotes)
-            run = [p]
-        _add_token(tokens, text, run, index, footnotes)
+            _add_token(tokens, text, item, index, footnotes)
+            item = [p]
+        _add_token(tokens, text, item, index, footnotes)
         if len(tokens) == first and header is None:
             continue
         end = tokens[-1].end if len(tokens) > first else seg_start
