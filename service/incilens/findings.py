@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from incilens.claims import CLAIM_FLAGS, ClaimMention
@@ -74,6 +75,7 @@ class Context:
     flag_labels: Mapping[str, str]
     recognised: tuple[Item, ...] = ()
     by_flag: Mapping[str, tuple[tuple[Item, Mapping[str, Any]], ...]] = field(default_factory=dict)
+    look_alikes: Mapping[str, tuple[tuple[Item, str], ...]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -82,16 +84,21 @@ class Context:
         """Index the items once: the recognised ones, and every flag with its items."""
         recognised = tuple(i for i in items if i.ingredient is not None)
         by_flag: dict[str, list[tuple[Item, Mapping[str, Any]]]] = {}
+        look_alikes: dict[str, list[tuple[Item, str]]] = {}
         for item in recognised:
-            assert item.ingredient is not None
-            for fact in item.ingredient.flags:
+            ing = item.ingredient
+            assert ing is not None
+            for fact in ing.flags:
                 by_flag.setdefault(fact["id"], []).append((item, fact))
+            for flag, why in _resemblances(ing.inci_name, ing.flag_ids):
+                look_alikes.setdefault(flag, []).append((item, why))
         return cls(
             tuple(items),
             reliable,
             flag_labels,
             recognised,
             {k: tuple(v) for k, v in by_flag.items()},
+            {k: tuple(v) for k, v in look_alikes.items()},
         )
 
 
@@ -106,27 +113,29 @@ def _flagged(ctx: Context, flag: str) -> list[dict[str, Any]]:
     ]
 
 
-def _look_alikes(ctx: Context, flag: str) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    if flag not in _LOOK_ALIKES and flag != "fragrance":
-        return out
-    for item in ctx.recognised:
-        ing = item.ingredient
-        assert ing is not None
-        if flag in ing.flag_ids:
+@lru_cache(maxsize=8192)
+def _resemblances(inci_name: str, flag_ids: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """The flags an ingredient only looks like it belongs to, and why (cached per entry)."""
+    out = []
+    for flag in (*_LOOK_ALIKES, "fragrance"):
+        if flag in flag_ids:
             continue
         why = None
-        if flag == "drying_alcohol" and "fatty_alcohol" in ing.flag_ids:
+        if flag == "drying_alcohol" and "fatty_alcohol" in flag_ids:
             why = "a fatty alcohol: it softens skin rather than drying it"
-        elif flag == "fragrance" and ({"essential_oil", "fragrance_allergen"} & ing.flag_ids):
+        elif flag == "fragrance" and ({"essential_oil", "fragrance_allergen"} & flag_ids):
             why = "adds scent, but is listed as its own ingredient rather than as 'fragrance'"
-        elif flag == "essential_oil" and "mineral_oil" in ing.flag_ids:
+        elif flag == "essential_oil" and "mineral_oil" in flag_ids:
             why = None
-        elif flag in _LOOK_ALIKES and _LOOK_ALIKES[flag][0].search(ing.inci_name):
+        elif flag in _LOOK_ALIKES and _LOOK_ALIKES[flag][0].search(inci_name):
             why = _LOOK_ALIKES[flag][1]
         if why:
-            out.append(_with(item, why=why))
-    return out
+            out.append((flag, why))
+    return tuple(out)
+
+
+def _look_alikes(ctx: Context, flag: str) -> list[dict[str, Any]]:
+    return [_with(item, why=why) for item, why in ctx.look_alikes.get(flag, ())]
 
 
 def _flag(

@@ -24,6 +24,8 @@ Pure: no I/O and no Flask.
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,6 +80,9 @@ class _Hit:
     score: float
 
 
+_Part = tuple[int, int, "_Hit | None", tuple[str, ...]]
+
+
 def max_distance(length: int) -> int:
     """Return the Levenshtein distance allowed for a folded key of ``length`` characters.
 
@@ -117,15 +122,25 @@ class Matcher:
                     inside[word] = inside.get(word, 0) + 1
         self._fragments = frozenset(w for w, count in inside.items() if count >= 15)
         # What comes before the first "/" of a name: "CAPRYLIC" for CAPRYLIC/CAPRIC TRIGLYCERIDE.
+        self._analyse = lru_cache(maxsize=1 << 15)(self._analyse_uncached)
+        self._matches = lru_cache(maxsize=1 << 15)(self._matches_uncached)
         self._slash_heads = frozenset(k.split("/", 1)[0] for k in self._key if "/" in k)
-        # Fuzzy choices: every folded key, its length, and a trigram index over them.
-        self._fold_keys = list(self._folded)
-        self._fold_lens = [len(k) for k in self._fold_keys]
+        # Fuzzy choices: every folded key, and a trigram index over them whose postings are
+        # sorted by key length (with the lengths alongside, to cut a length window by bisection).
+        self._fold_keys = sorted(self._folded, key=len)
         grams: dict[str, list[int]] = {}
         for i, folded in enumerate(self._fold_keys):
             for gram in {folded[j : j + 3] for j in range(len(folded) - 2)}:
                 grams.setdefault(gram, []).append(i)
-        self._grams = {k: tuple(v) for k, v in grams.items()}
+        lengths = [len(k) for k in self._fold_keys]
+        self._grams = {g: (tuple(v), array("H", [lengths[i] for i in v])) for g, v in grams.items()}
+
+    def clear_caches(self) -> None:
+        """Forget every memoised name (benchmarks use this to time unseen lists)."""
+        self._analyse.cache_clear()
+        self._matches.cache_clear()
+        _keys.cache_clear()
+        name_key.cache_clear()
 
     def equivalent(self, a: int, b: int) -> bool:
         """Whether two entries name one substance (they share a CAS number: AQUA and WATER)."""
@@ -174,38 +189,60 @@ class Matcher:
     def _near(self, folded: str, allowed: int, reach: int) -> list[tuple[int, str]]:
         """Folded keys within ``reach`` edits of ``folded`` (complete up to ``allowed``).
 
-        Pigeonhole blocking: cut the query into ``allowed + 2`` pieces; a key within
-        ``allowed`` edits keeps at least two of them unchanged, so the commonest piece can be
-        skipped and every other piece is looked up by its rarest trigram, then checked by
-        length and as a substring. Only a few dozen keys get scored instead of every name in
-        the knowledge base. (Short queries use ``allowed + 1`` pieces, all looked up.)
+        Pigeonhole blocking: ``allowed`` edits can damage at most ``allowed`` of the query's
+        pieces. With ``allowed + 3`` pieces at least three stay whole, so after dropping the
+        commonest piece a match still holds two of the others: the candidates are the keys
+        found by at least two pieces (each piece found through the intersection of its rarest
+        trigram postings, cut to the possible key lengths by bisection). Shorter queries use
+        ``allowed + 2`` pieces (two whole, none dropped) or ``allowed + 1`` (one whole). Only a
+        few keys are scored instead of every name in the knowledge base.
         """
         size = len(folded)
-        parts = allowed + 2 if size >= 3 * (allowed + 2) else allowed + 1
+        if size >= 3 * (allowed + 3):
+            parts, need, drop = allowed + 3, 2, True
+        elif size >= 3 * (allowed + 2):
+            parts, need, drop = allowed + 2, 2, False
+        else:
+            parts, need, drop = allowed + 1, 1, False
         cut = size // parts
         pieces = [folded[i * cut : (i + 1) * cut] for i in range(parts - 1)]
         pieces.append(folded[(parts - 1) * cut :])
-        plans: list[tuple[tuple[int, ...], str]] = []
-        for piece in pieces:
-            postings = [self._grams.get(piece[j : j + 3], ()) for j in range(len(piece) - 2)]
-            if postings:
-                plans.append((min(postings, key=len), piece))
-        if parts == allowed + 2 and plans:
-            plans.remove(max(plans, key=lambda plan: len(plan[0])))
         low, high = size - reach, size + reach
-        lengths, keys = self._fold_lens, self._fold_keys
-        seen: set[int] = set()
+        plans: list[tuple[int, list[tuple[int, int, tuple[int, ...]]]]] = []
+        for piece in pieces:
+            windows: list[tuple[int, int, tuple[int, ...]]] = []  # (start, stop, postings)
+            for j in range(len(piece) - 2):
+                posting = self._grams.get(piece[j : j + 3])
+                if posting is None:
+                    windows = []  # a trigram no key has: no key holds this piece whole
+                    break
+                ids, lengths = posting
+                windows.append((bisect_left(lengths, low), bisect_right(lengths, high), ids))
+            windows.sort(key=lambda w: w[1] - w[0])
+            plans.append((windows[0][1] - windows[0][0] if windows else 0, windows))
+        if drop:
+            plans.remove(max(plans, key=lambda plan: plan[0]))
+        found: list[set[int]] = []
+        for _, windows in plans:
+            if windows:  # the keys holding all of the piece's rarest trigrams
+                a, b, ids = windows[0]
+                keys_with_piece = set(ids[a:b])
+                for a, b, ids in windows[1:3]:
+                    keys_with_piece.intersection_update(ids[a:b])
+                found.append(keys_with_piece)
+        candidates: set[int] = set()
+        if need == 1:
+            candidates = candidates.union(*found)
+        else:
+            for i, first in enumerate(found):
+                for second in found[i + 1 :]:
+                    candidates |= first & second
         near: list[tuple[int, str]] = []
-        for posting, piece in plans:
-            for i in posting:
-                if i in seen or not low <= lengths[i] <= high:
-                    continue
-                seen.add(i)
-                key = keys[i]
-                if piece in key:
-                    dist = Levenshtein.distance(folded, key, score_cutoff=reach)
-                    if dist <= reach:
-                        near.append((dist, key))
+        for i in candidates:
+            key = self._fold_keys[i]
+            dist = Levenshtein.distance(folded, key, score_cutoff=reach)
+            if dist <= reach:
+                near.append((dist, key))
         return near
 
     def fuzzy(self, text: str) -> tuple[_Hit | None, tuple[str, ...]]:
@@ -266,85 +303,110 @@ class Matcher:
         if i + 1 >= len(tokens):
             return None
         first = tokens[i]
+        if (
+            all(r.match for r in resolved[i])
+            and _keys(first.clean)[0] not in self._slash_heads
+            and all(r.match for r in resolved[i + 1])
+        ):
+            return None  # the usual case: two known ingredients, no name "<first>/..."
         for used in (2, 3):
             group = tokens[i : i + used]
             if len(group) < used or any(t.list_index != first.list_index for t in group):
                 return None
-            every_part_known = all(r.match for rs in resolved[i : i + used] for r in rs)
-            if every_part_known and _keys(first.clean)[0] not in self._slash_heads:
-                return None  # both are ingredients, and no name starts "<first>/..."
-            for glue in ("/", ", ", " "):
-                hit = self.lookup(glue.join(t.clean for t in group))
-                # A name printed with a comma: "Caprylic, Capric Triglyceride". When every part
-                # is an ingredient on its own, only an exact joined name counts.
-                if hit and (not every_part_known or (glue != " " and hit.method != "ocr")):
-                    last = group[-1]
-                    match = self._match(hit, " ".join(t.clean for t in group))
-                    start = first.span(0, len(first.clean))[0] if first.clean else first.start
-                    end = last.span(0, len(last.clean))[1] if last.clean else last.end
-                    return Resolved(first, start, end, match.read_as, match, hit.entry), used
+            hit: _Hit | None = None
+            if all(r.match for rs in resolved[i : i + used] for r in rs):
+                # Every part is an ingredient on its own: only an exact name joined by "/"
+                # counts ("Caprylic, Capric Triglyceride"), checked on the cached keys.
+                keys = [_keys(t.clean)[0] for t in group]
+                if keys[0] not in self._slash_heads:
+                    return None
+                rows = self._key.get("/".join(keys))
+                if rows:
+                    hit = self._pick(rows, "exact" if any(r[2] for r in rows) else "synonym")
+            else:
+                for glue in ("/", ", ", " "):
+                    hit = self.lookup(glue.join(t.clean for t in group))
+                    if hit:
+                        break
+            if hit:
+                last = group[-1]
+                match = self._match(hit, " ".join(t.clean for t in group))
+                start = first.span(0, len(first.clean))[0] if first.clean else first.start
+                end = last.span(0, len(last.clean))[1] if last.clean else last.end
+                return Resolved(first, start, end, match.read_as, match, hit.entry), used
         return None
 
     def resolve(self, token: Token) -> list[Resolved]:
         """Match one token; it may turn out to hold several ingredients (a lost comma)."""
-        clean = token.clean
+        return [
+            Resolved(token, *token.span(i, j), read_as, match, entry, candidates)
+            for i, j, read_as, match, entry, candidates in self._matches(token.clean)
+        ]
+
+    def _matches_uncached(
+        self, clean: str
+    ) -> tuple[tuple[int, int, str, Match | None, int | None, tuple[str, ...]], ...]:
+        """The parts of a cleaned item with their :class:`Match` (memoised per name)."""
+        return tuple(
+            (i, j, clean[i:j], None if hit is None else self._match(hit, clean[i:j]),
+             None if hit is None else hit.entry, candidates)
+            for i, j, hit, candidates in self._analyse(clean)
+        )  # fmt: skip
+
+    def _analyse_uncached(self, clean: str) -> tuple[_Part, ...]:
+        """Match a cleaned item: its parts as ``(start, end, hit or None, candidates)``.
+
+        The same names recur in list after list, so :meth:`_analyse` caches this per name.
+        """
         if len(clean) > MAX_NAME_CHARS:
-            return [self._unmatched(token, 0, len(clean), ())]
+            return ((0, len(clean), None, ()),)
         hit = self.lookup(clean)
         if hit:
-            return [self._matched(token, 0, len(clean), hit)]
+            return ((0, len(clean), hit, ()),)
         structures = self._structures(clean)
         for parts in structures:  # a list written with slashes or "and": all parts known
             hits = [self._lookup_part(clean[i:j]) for i, j in parts]
             entries = [h.entry for h in hits if h]
             if all(hits) and not _bracketed(clean) and self._distinct(entries) == len(hits):
-                return [
-                    self._matched(token, i, j, h)
-                    for (i, j), h in zip(parts, hits, strict=True)
-                    if h
-                ]
+                return tuple((i, j, h, ()) for (i, j), h in zip(parts, hits, strict=True))
         split = self._split_run_together(clean)
         if split:  # "Glycerin Niacinamide": a lost comma or line break
-            return [self._matched(token, i, j, h) for i, j, h in split]
+            return tuple((i, j, h, ()) for i, j, h in split)
         if "/" in clean or "\\" in clean:  # a damaged compound: "Lactobacillus/Algac Ferment"
             hit, _ = self.fuzzy(clean)
             if hit:
-                return [self._matched(token, 0, len(clean), hit)]
+                return ((0, len(clean), hit, ()),)
         for parts in structures:  # alternatives naming one entry: "Water/Aqua/Eau"
             hit = self._alternatives(clean, parts)
             if hit:
-                return [self._matched(token, 0, len(clean), hit)]
+                return ((0, len(clean), hit, ()),)
         bracket_free = _strip_brackets(clean)
         inner = _inner(clean)
         inner_text = clean[inner[0] : inner[1]] if inner else ""
         if inner and _COLOUR_INDEX.match(inner_text):  # "Violet 2 (CI 60730)": the number
             hit = self.lookup(inner_text)
             if hit:
-                return [self._matched(token, 0, len(clean), hit)]
+                return ((0, len(clean), hit, ()),)
         if inner and "," in inner_text and self.lookup(bracket_free) is None:
             # "Iron Oxides (CI 77491, CI 77492, CI 77499)": the bracket lists the ingredients
             spans = [(inner[0] + i, inner[0] + j) for i, j in _cut(inner_text, _COMMA)]
             hits = [self.lookup(clean[i:j]) for i, j in spans]
             if len(hits) > 1 and all(hits):
-                return [
-                    self._matched(token, i, j, h)
-                    for (i, j), h in zip(spans, hits, strict=True)
-                    if h
-                ]
+                return tuple((i, j, h, ()) for (i, j), h in zip(spans, hits, strict=True))
         if bracket_free and bracket_free != clean:
             hit = self.lookup(bracket_free)  # "Aqua (Water)", "Glycerin (Vegetable)"
             if hit:
-                return [self._matched(token, 0, len(clean), hit)]
+                return ((0, len(clean), hit, ()),)
             if len(bracket_free.split()) <= 1 and len(inner_text) >= 4:
                 hit = self.lookup(inner_text)  # "Eau (Aqua)": the bracket holds the name
                 if hit:
-                    return [self._matched(token, 0, len(clean), hit)]
+                    return ((0, len(clean), hit, ()),)
         hit, candidates = self.fuzzy(clean)
         if hit is None and bracket_free and bracket_free != clean:
             hit, _ = self.fuzzy(bracket_free)
         if hit:
-            return [self._matched(token, 0, len(clean), hit)]
-        return [self._unmatched(token, 0, len(clean), candidates)]
+            return ((0, len(clean), hit, ()),)
+        return ((0, len(clean), None, candidates),)
 
     def _lookup_part(self, part: str) -> _Hit | None:
         hit = self.lookup(part)
@@ -423,15 +485,6 @@ class Matcher:
             score=hit.score,
             method=hit.method,
         )
-
-    def _matched(self, token: Token, i: int, j: int, hit: _Hit) -> Resolved:
-        start, end = token.span(i, j)
-        match = self._match(hit, token.clean[i:j])
-        return Resolved(token, start, end, token.clean[i:j], match, hit.entry)
-
-    def _unmatched(self, token: Token, i: int, j: int, candidates: tuple[str, ...]) -> Resolved:
-        start, end = token.span(i, j) if j > i else (token.start, token.end)
-        return Resolved(token, start, end, token.clean[i:j], None, None, candidates)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -150,7 +150,9 @@ class Token:
             raise ValueError("offsets must fall inside the token")
 
     def span(self, i: int, j: int) -> tuple[int, int]:
-        """Return the original-text span of ``clean[i:j]`` (``i < j``)."""
+        """Return the original-text span of ``clean[i:j]`` (the whole token when empty)."""
+        if j <= i:
+            return self.start, self.end
         if self.offsets is None:
             return self.start + i, self.start + j
         return self.offsets[i], self.offsets[j - 1] + 1

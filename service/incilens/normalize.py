@@ -36,6 +36,9 @@ _SPACED = (
     (re.compile(r" \]"), "]"),
 )
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
+# Letters and digits in runs joined by single spaces, hyphens or slashes: already a key but for
+# the case (and no trailing full stop or asterisk to drop).
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?:[ /-][A-Za-z0-9]+)*")
 _CI_NUMBER = re.compile(r"^C\s*[.,]?\s*[IL1|]\s*[.,]?\s*(\d{5})$")
 # OCR look-alikes, folded to one representative: digit/letter pairs and letter clusters.
 # Characters first, so "Cl", "C1" and "CI" are one cluster; then "ci"/"cl" for "d".
@@ -73,6 +76,8 @@ def name_key(name: str) -> str:
         >>> name_key("Butyrospermum Parkii ( Shea ) Butter")
         'BUTYROSPERMUM PARKII (SHEA) BUTTER'
     """
+    if _PLAIN.fullmatch(name):  # the common case: nothing to fold but the case
+        return name.upper()
     text = name if name.isascii() else strip_accents(unicodedata.normalize("NFKC", name))
     text = text.translate(_DASHES).translate(_QUOTES)
     text = " ".join(text.upper().split())

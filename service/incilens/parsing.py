@@ -183,6 +183,8 @@ _STOPWORDS = frozenset(
 )
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-z]")
+_LETTER = re.compile(r"[^\W\d_]")
+_TRAILING_DOTS = re.compile(r"[\s.:]+$")
 _NUMBERING = re.compile(r"^\(?\d{1,3}[.)]$")
 
 _FOOTNOTE_START = re.compile(r"^(?:\*+|†|‡|°|[¹²³⁴⁵⁶⁷⁸⁹]|\(\d\))[ \t]*[^\W\d_]")
@@ -263,8 +265,23 @@ def _before_first_header(text: str, first: _Header) -> Iterator[list[_Piece]]:
 
 
 # -- headers --------------------------------------------------------------------------------
+# Every header holds one of these (in folded form); most texts hold none, and a substring test
+# is far cheaper than running the header pattern over the whole text.
+_HEADER_ANCHORS = tuple(
+    fold(anchor)
+    for anchor in (
+        "ngr", "inci", "compos", "zutat", "inhalts", "bestandt", "zusammen", "samenst",
+        "contain", "contenir", "enthalten", "contener", "contenere", "conter", "bevatten", "+",
+        "±",
+    )
+)  # fmt: skip
+
+
 def _headers(text: str) -> Iterator[_Header]:
-    for m in HEADER_RE.finditer(fold(text)):
+    folded = fold(text)
+    if not any(anchor in folded for anchor in _HEADER_ANCHORS):
+        return
+    for m in HEADER_RE.finditer(folded):
         start = m.start()
         before = text[max(0, start - 30) : start]
         if m.group("may") is None:
@@ -561,7 +578,7 @@ def _add_token(
     """Append the token made of ``group`` unless it holds no letter (a stray "1." or "-")."""
     if group:
         token = _make_token(text, group, list_index, notes)
-        if any(ch.isalpha() for ch in token.clean):
+        if _LETTER.search(token.clean):
             tokens.append(token)
 
 
@@ -577,7 +594,10 @@ def _make_token(text: str, group: list[_Piece], list_index: int, notes: dict[str
         if offsets:  # the span is the name itself, without bullets, marks or percentages
             start, end = offsets[0], offsets[-1] + 1
     else:  # the common case: the name as printed, maybe with a trailing full stop
-        clean = text[start:end].rstrip(" .:")
+        clean = text[start:end]
+        tail = _TRAILING_DOTS.search(clean)
+        if tail:
+            clean = clean[: tail.start()]
         end = start + len(clean)
         offsets, percent, nano, marks = None, None, False, ()
     footnote = next((notes[m] for m in marks if m in notes), None)

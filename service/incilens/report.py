@@ -35,6 +35,9 @@ RELIABLE_SHARE = 0.6
 GOOD_SHARE = 0.9
 
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+_NOT_RECOGNISED: tuple[Mapping[str, str], ...] = (
+    {"text": "Not recognised.", "source": "incilens"},
+)
 
 
 @dataclass(frozen=True)
@@ -272,10 +275,10 @@ def build_report(
         seen_in_list[li] = seen_in_list.get(li, 0) + 1
         reasons: tuple[Mapping[str, str], ...]
         if ingredient is None:
-            concern, reasons = "unknown", ({"text": "Not recognised.", "source": "incilens"},)
+            concern, reasons = "unknown", _NOT_RECOGNISED
         else:
-            concern = str(ingredient.concern["level"])
-            reasons = tuple(dict(x) for x in ingredient.concern.get("reasons", ()))
+            concern = ingredient.concern["level"]
+            reasons = ingredient.concern.get("reasons", ())
         item = Item(
             position=len(items) + 1,
             list_index=li,

@@ -168,8 +168,8 @@ def test_cors_allow_list_is_configurable() -> None:
 
 
 def test_limits_are_configurable() -> None:
-    client = create_app({"TESTING": True, "MAX_TEXT_LENGTH": 10, "MAX_ITEMS": 2}).test_client()
+    client = create_app({"TESTING": True, "MAX_TEXT_LENGTH": 20, "MAX_ITEMS": 2}).test_client()
     assert client.post(URL, json={"text": "Aqua, Glycerin, Parfum"}).status_code == 413
-    body = client.post(URL, json={"text": "A, B, Cc"}).get_json()
+    body = client.post(URL, json={"text": "Aqua, Mica, Talc"}).get_json()
     assert len(body["ingredients"]) == 2
     assert body["items_not_analysed"] == 1
