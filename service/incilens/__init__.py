@@ -1,10 +1,12 @@
 """INCI Lens: read cosmetic ingredient lists and explain every ingredient.
 
 The package is layered (see ``docs/ARCHITECTURE.md``). The pure core (:mod:`incilens.normalize`,
-:mod:`incilens.models` and, as they arrive, parsing, matching and report) imports neither Flask
-nor ``subprocess`` and does no I/O. :mod:`incilens.knowledge` loads the packaged knowledge base
-once; :mod:`incilens.api` is the HTTP boundary; :func:`create_app` is the only place an app is
-built.
+:mod:`incilens.models`, :mod:`incilens.parsing`, :mod:`incilens.matching`,
+:mod:`incilens.claims`, :mod:`incilens.profile`, :mod:`incilens.findings` and
+:mod:`incilens.report`) imports neither Flask nor ``subprocess`` and does no I/O.
+:mod:`incilens.knowledge` loads the packaged knowledge base once; :mod:`incilens.pipeline` is the
+only place that orders the analysis stages; :mod:`incilens.api` is the HTTP boundary;
+:func:`create_app` is the only place an app is built.
 """
 
 from __future__ import annotations

@@ -184,6 +184,7 @@ _STOPWORDS = frozenset(
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-z]")
 _LETTER = re.compile(r"[^\W\d_]")
+_LOWER_WORD = re.compile(r"(?:^|\s)[^\W\d_A-Z]")
 _TRAILING_DOTS = re.compile(r"[\s.:]+$")
 _NUMBERING = re.compile(r"^\(?\d{1,3}[.)]$")
 
@@ -401,8 +402,8 @@ def _words(text: str) -> list[str]:
 
 
 def _is_prose(text: str) -> bool:
-    if text.count(" ") < 2:
-        return False  # prose needs at least three words
+    if text.count(" ") < 2 or not _LOWER_WORD.search(text):
+        return False  # prose has three words or more, and some start in lower case
     words = _words(text)
     hits = sum(w in _STOPWORDS for w in words)
     return hits >= 3 or (hits >= 2 and len(words) >= 5) or len(words) > 14
@@ -477,9 +478,12 @@ def _read_list(
         line_mode = _line_mode(text, group)
         item: list[_Piece] = []
         for p in group:
-            hyphenated = item and text[item[-1].start : item[-1].end].rstrip().endswith("-")
-            if item and p.sep == "newline" and (not line_mode or hyphenated):
-                item.append(p)
+            if (
+                item
+                and p.sep == "newline"
+                and (not line_mode or text[item[-1].start : item[-1].end].rstrip().endswith("-"))
+            ):
+                item.append(p)  # a wrapped name, or a hyphenated one: "Glyc-" + "erin"
                 continue
             _add_token(tokens, text, item, index, footnotes)
             item = [p]
@@ -544,16 +548,15 @@ def _bare_runs(text: str) -> Iterator[list[_Piece]]:
     runs: list[list[_Piece]] = []
     run: list[_Piece] = []
     for p in _pieces(text, 0, len(text)):
-        raw = text[p.start : p.end]
-        if _NUMBERING.match(raw.strip()):
+        raw = text[p.start : p.end].strip()
+        if _NUMBERING.match(raw):
             continue  # "2." in a numbered list neither adds to nor breaks a run
-        words = len(raw.split())
         listy = (
-            _LATIN.search(raw) is not None  # INCI names are written in Latin letters
+            len(raw) <= MAX_ITEM_CHARS
+            and _LATIN.search(raw) is not None  # INCI names are written in Latin letters
+            and raw.count(" ") < (5 if p.label else 10)
             and not _is_prose(raw)
             and not _is_terminator(raw)
-            and len(raw.strip()) <= MAX_ITEM_CHARS
-            and words <= (5 if p.label else 10)
         )
         if listy and (not run or p.sep != "blank"):
             run.append(p)
