@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from incilens.claims import ClaimMention
@@ -48,15 +49,27 @@ class Item:
     list_index: int
     position_in_list: int
     text: str
-    start: int
-    end: int
-    read_as: str
     resolved: Resolved
     ingredient: Ingredient | None
     concern: str
     reasons: tuple[Mapping[str, str], ...]
     notes: tuple[Mapping[str, str], ...]
     may_contain: bool = False
+
+    @property
+    def start(self) -> int:
+        """Where the item starts in the analysed text."""
+        return self.resolved.start
+
+    @property
+    def end(self) -> int:
+        """Where the item ends in the analysed text."""
+        return self.resolved.end
+
+    @property
+    def read_as(self) -> str:
+        """The cleaned name that was matched."""
+        return self.resolved.read_as
 
     def __post_init__(self) -> None:
         if self.position < 1 or not 0 <= self.start <= self.end:
@@ -75,7 +88,11 @@ class Item:
         return self.ingredient.display_name if self.ingredient else self.read_as
 
     def ref(self) -> dict[str, Any]:
-        """A short reference to this item, used inside flags and findings."""
+        """A short reference to this item, used inside flags and findings (do not mutate)."""
+        return self._ref
+
+    @cached_property
+    def _ref(self) -> dict[str, Any]:
         return {"position": self.position, "name": self.name, "start": self.start, "end": self.end}
 
     def to_dict(self) -> dict[str, Any]:
@@ -198,8 +215,18 @@ def _notes(
     after: Item | None,
     may_contain: bool,
 ) -> list[dict[str, str]]:
-    notes: list[dict[str, str]] = []
     token = resolved.token
+    match = resolved.match
+    if not (
+        may_contain
+        or token.percent
+        or token.nano
+        or token.footnote
+        or (match and match.corrected)
+        or (ingredient is not None and ingredient.notable_active is not None)
+    ):
+        return []  # the usual case: nothing to note
+    notes: list[dict[str, str]] = []
     if may_contain:
         notes.append(
             {"kind": "may_contain", "text": "Listed under 'may contain': only in some shades."}
@@ -284,9 +311,6 @@ def build_report(
             list_index=li,
             position_in_list=seen_in_list[li],
             text=text[r.start : r.end],
-            start=r.start,
-            end=r.end,
-            read_as=r.read_as,
             resolved=r,
             ingredient=ingredient,
             concern=concern,
