@@ -58,6 +58,8 @@ kb: setup
 # Figures quoted in the README.
 bench: setup
 	$(BIN)/python bench/bench_kb.py --shared $(SHARED)
+	$(BIN)/python bench/eval_text.py
+	$(BIN)/python bench/bench_text.py --shared $(SHARED) --repeat 5
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
