@@ -2,8 +2,9 @@
 
 The package is layered (see ``docs/ARCHITECTURE.md``). The pure core (:mod:`incilens.normalize`,
 :mod:`incilens.models`, :mod:`incilens.parsing`, :mod:`incilens.matching`,
-:mod:`incilens.claims`, :mod:`incilens.profile`, :mod:`incilens.findings` and
-:mod:`incilens.report`) imports neither Flask nor ``subprocess`` and does no I/O.
+:mod:`incilens.claims`, :mod:`incilens.profile`, :mod:`incilens.findings`,
+:mod:`incilens.personal` and :mod:`incilens.report`) imports neither Flask nor ``subprocess``
+and does no I/O.
 :mod:`incilens.knowledge` loads the packaged knowledge base once; :mod:`incilens.pipeline` is the
 only place that orders the analysis stages; :mod:`incilens.api` is the HTTP boundary;
 :func:`create_app` is the only place an app is built.

@@ -3,16 +3,20 @@
 A claim is a family word with a "free" form ("paraben-free", "sans parfum", "ohne Silikone",
 "free from parabens, sulfates and silicones", "0% alcohol") or the word vegan. Each claim keeps
 its span so a client can point at it; :mod:`incilens.findings` checks it against the list.
-Pure: no I/O; the patterns are linear.
+:func:`check_claims` then checks each claim against the list. Pure: no I/O; the patterns are
+linear.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CLAIM_FLAGS", "ClaimMention", "find_claims"]
+from incilens.findings import Context, _dedupe, _flagged, _vegan
+
+__all__ = ["CLAIM_FLAGS", "ClaimMention", "check_claims", "find_claims"]
 
 #: Claim id → the flag whose presence in the list contradicts it.
 CLAIM_FLAGS: dict[str, str] = {
@@ -120,3 +124,58 @@ def find_claims(text: str) -> tuple[ClaimMention, ...]:
             continue
         found[("vegan", m.start())] = ClaimMention("vegan", m.group(0), m.start(), m.end())
     return tuple(sorted(found.values(), key=lambda c: c.start))
+
+
+_CLAIM_LABELS = {
+    "paraben_free": "Paraben-free",
+    "fragrance_free": "Fragrance-free",
+    "silicone_free": "Silicone-free",
+    "sulfate_free": "Sulfate-free",
+    "alcohol_free": "Alcohol-free",
+    "mineral_oil_free": "Mineral-oil-free",
+    "peg_free": "PEG-free",
+    "essential_oil_free": "Essential-oil-free",
+    "formaldehyde_free": "Formaldehyde-free",
+    "vegan": "Vegan",
+}
+
+
+def check_claims(ctx: Context, mentions: Sequence[ClaimMention]) -> list[dict[str, Any]]:
+    """Check each claim printed on the pack against the list."""
+    out = []
+    for claim in dict.fromkeys(m.claim for m in mentions):
+        where = [m.to_dict() for m in mentions if m.claim == claim]
+        questionable: list[dict[str, Any]] = []
+        if claim == "vegan":
+            vegan = _vegan(ctx)
+            breaking, questionable = vegan["items"], vegan["depends"]
+        else:
+            breaking = _flagged(ctx, CLAIM_FLAGS[claim])
+            if claim == "fragrance_free":
+                questionable = _flagged(ctx, "essential_oil") + _flagged(ctx, "fragrance_allergen")
+        if breaking:
+            verdict = "contradicted"
+            why = "The list contains " + ", ".join(b["name"] for b in breaking) + "."
+        elif not ctx.reliable:
+            verdict, why = "unverifiable", "The read is unreliable, so the claim cannot be checked."
+        elif questionable:
+            verdict = "questionable"
+            why = (
+                "Holds on the letter, but note "
+                + ", ".join(q["name"] for q in _dedupe(questionable))
+                + "."
+            )
+        else:
+            verdict, why = "consistent", "Nothing in the recognised list contradicts it."
+        out.append(
+            {
+                "claim": claim,
+                "label": _CLAIM_LABELS[claim],
+                "verdict": verdict,
+                "explanation": why,
+                "items": breaking,
+                "questionable": _dedupe(questionable),
+                "mentions": where,
+            }
+        )
+    return out

@@ -13,13 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from incilens.claims import CLAIM_FLAGS, ClaimMention
-from incilens.profile import Profile
-
 if TYPE_CHECKING:
     from incilens.report import Item
 
-__all__ = ["Context", "actives", "check_claims", "for_you", "product_flags"]
+__all__ = ["Context", "actives", "product_flags"]
 
 #: The product flags, in the order they are reported, taken from the KB's per-ingredient flags.
 FLAG_ORDER = (
@@ -337,115 +334,6 @@ def actives(ctx: Context) -> list[dict[str, Any]]:
     return out
 
 
-_CONDITION_WORDS = {"acne": "acne-prone", "fungal_acne": "fungal-acne"}
-
-
-def for_you(
-    ctx: Context,
-    profile: Profile,
-    avoid: Mapping[str, frozenset[str] | str],
-    avoid_unknown: Sequence[str],
-) -> list[dict[str, Any]]:
-    """What matters to this profile, most important first, each with why and the evidence."""
-    out: list[dict[str, Any]] = []
-
-    def add(kind: str, title: str, why: str, items: list[dict[str, Any]]) -> None:
-        if items:
-            sources = sorted(
-                {i["source"] for i in items if i.get("source")}
-                | {s for i in items for s in i.get("sources", ())}
-            )
-            out.append({"id": kind, "title": title, "why": why, "items": items, "sources": sources})
-
-    for term, target in avoid.items():
-        if isinstance(target, str):
-            items = _flagged(ctx, target)
-        else:
-            items = [
-                _with(i, reason="on your avoid list", source="profile")
-                for i in ctx.recognised
-                if i.ingredient and i.ingredient.id in target
-            ]
-        add("avoid", f"On your avoid list: {term}", f"You asked to avoid {term}.", items)
-    if profile.pregnant_or_breastfeeding:
-        add(
-            "pregnancy",
-            "Pregnancy and breastfeeding",
-            "These carry a caution for pregnancy or breastfeeding; ask your doctor.",
-            _fact_items(ctx, lambda i: i.pregnancy, "caution", "note"),
-        )
-    if profile.vegan:
-        vegan = _vegan(ctx)
-        add("vegan", "Not vegan", "You want vegan products.", vegan["items"])
-        add(
-            "vegan_depends",
-            "May not be vegan",
-            "Depends on the supplier; ask the brand.",
-            vegan["depends"],
-        )
-    conditions = profile.conditions
-    if "acne" in conditions or "oily" in conditions:
-        limit = 3 if "acne" in conditions else 4
-        high = [r for r in _comedogenic(ctx)["rated"] if r["max"] >= limit]
-        add(
-            "comedogenic",
-            "May clog pores",
-            f"Rated {limit} or more on the 0-5 comedogenic scale, which matters for "
-            f"{'acne-prone' if 'acne' in conditions else 'oily'} skin.",
-            high,
-        )
-    if "fungal_acne" in conditions:
-        add(
-            "fungal_acne",
-            "Fungal-acne triggers",
-            "These can feed Malassezia yeast, which drives fungal acne.",
-            _flagged(ctx, "fungal_acne_trigger"),
-        )
-    if conditions & {"sensitive", "rosacea", "eczema"}:
-        irritants = []
-        for flag in ("fragrance", "fragrance_allergen", "essential_oil", "drying_alcohol"):
-            irritants.extend(_flagged(ctx, flag))
-        add(
-            "irritants",
-            "Common irritants for reactive skin",
-            "Fragrance, fragrance allergens, essential oils and drying alcohols are frequent "
-            "triggers for sensitive, rosacea-prone and eczema-prone skin.",
-            _dedupe(irritants),
-        )
-    if "dry" in conditions:
-        add(
-            "drying",
-            "Can dry the skin",
-            "Drying alcohols and sulfate surfactants strip oils from dry skin.",
-            _dedupe(_flagged(ctx, "drying_alcohol") + _flagged(ctx, "sulfate_surfactant")),
-        )
-    words = {_CONDITION_WORDS.get(c, c) for c in conditions}
-    unsuited = []
-    for item in ctx.recognised:
-        st = item.ingredient.skin_types if item.ingredient else None
-        hits = sorted(words & set(st["not_ideal_for"])) if st else []
-        if st and hits:
-            unsuited.append(_with(item, reason=st["reason"], source=st["source"], conditions=hits))
-    add(
-        "not_ideal",
-        "Not ideal for your skin",
-        "Our curated notes say these do not suit the skin type or concern in your profile.",
-        unsuited,
-    )
-    if avoid_unknown:
-        out.append(
-            {
-                "id": "avoid_unknown",
-                "title": "Avoid-list terms we do not know",
-                "why": "These names matched no ingredient or family, so they were not "
-                "checked: " + ", ".join(avoid_unknown),
-                "items": [],
-                "sources": [],
-            }
-        )
-    return out
-
-
 def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[int] = set()
     out = []
@@ -453,59 +341,4 @@ def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if i["position"] not in seen:
             seen.add(i["position"])
             out.append(i)
-    return out
-
-
-_CLAIM_LABELS = {
-    "paraben_free": "Paraben-free",
-    "fragrance_free": "Fragrance-free",
-    "silicone_free": "Silicone-free",
-    "sulfate_free": "Sulfate-free",
-    "alcohol_free": "Alcohol-free",
-    "mineral_oil_free": "Mineral-oil-free",
-    "peg_free": "PEG-free",
-    "essential_oil_free": "Essential-oil-free",
-    "formaldehyde_free": "Formaldehyde-free",
-    "vegan": "Vegan",
-}
-
-
-def check_claims(ctx: Context, mentions: Sequence[ClaimMention]) -> list[dict[str, Any]]:
-    """Check each claim printed on the pack against the list."""
-    out = []
-    for claim in dict.fromkeys(m.claim for m in mentions):
-        where = [m.to_dict() for m in mentions if m.claim == claim]
-        questionable: list[dict[str, Any]] = []
-        if claim == "vegan":
-            vegan = _vegan(ctx)
-            breaking, questionable = vegan["items"], vegan["depends"]
-        else:
-            breaking = _flagged(ctx, CLAIM_FLAGS[claim])
-            if claim == "fragrance_free":
-                questionable = _flagged(ctx, "essential_oil") + _flagged(ctx, "fragrance_allergen")
-        if breaking:
-            verdict = "contradicted"
-            why = "The list contains " + ", ".join(b["name"] for b in breaking) + "."
-        elif not ctx.reliable:
-            verdict, why = "unverifiable", "The read is unreliable, so the claim cannot be checked."
-        elif questionable:
-            verdict = "questionable"
-            why = (
-                "Holds on the letter, but note "
-                + ", ".join(q["name"] for q in _dedupe(questionable))
-                + "."
-            )
-        else:
-            verdict, why = "consistent", "Nothing in the recognised list contradicts it."
-        out.append(
-            {
-                "claim": claim,
-                "label": _CLAIM_LABELS[claim],
-                "verdict": verdict,
-                "explanation": why,
-                "items": breaking,
-                "questionable": _dedupe(questionable),
-                "mentions": where,
-            }
-        )
     return out

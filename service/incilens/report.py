@@ -16,16 +16,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from incilens.claims import ClaimMention
-from incilens.findings import (
-    Context,
-    actives,
-    check_claims,
-    for_you,
-    product_flags,
-)
+from incilens.claims import ClaimMention, check_claims
+from incilens.findings import Context, actives, product_flags
 from incilens.matching import Resolved
 from incilens.models import CONCERN_LEVELS, Ingredient, IngredientList, Match
+from incilens.personal import for_you
 from incilens.profile import Profile
 
 __all__ = ["Item", "Reliability", "Report", "build_report"]

@@ -24,8 +24,6 @@ Pure: no I/O and no Flask.
 from __future__ import annotations
 
 import re
-from array import array
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,29 +32,34 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from incilens.knowledge import KnowledgeBase
+from incilens.matching.fuzzy import TrigramIndex, max_distance
+from incilens.matching.names import (
+    _AND,
+    _COLOUR_INDEX,
+    _COMMA,
+    _COMPOUND_WORDS,
+    _DIGITS,
+    _bracketed,
+    _cut,
+    _inner,
+    _keys,
+    _strip_brackets,
+    _units,
+)
 from incilens.models import Match, Token
-from incilens.normalize import colour_index_key, loose_key, name_key, ocr_fold
+from incilens.normalize import loose_key, name_key, ocr_fold
 
-__all__ = ["MATCHER_VERSION", "Matcher", "Resolved"]
+__all__ = ["MATCHER_VERSION", "Matcher", "Resolved", "max_distance"]
 
 MATCHER_VERSION = "1"
 
+
 #: Items longer than this (in characters) are never names; they are reported unrecognised.
 MAX_NAME_CHARS = 160
+
+
 #: Most words an item may have for the "lost separator" split to be tried.
 MAX_SPLIT_WORDS = 16
-
-_DIGITS = re.compile(r"\d+")
-_AND = re.compile(r"\s*\(and\)\s*|\s+(?:and|&|et|und|y|e)\s+", re.IGNORECASE)
-_BRACKETED = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*")
-_NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
-_COMMA = re.compile(r"\s*,\s*")
-_COLOUR_INDEX = re.compile(r"^C\s*[.,]?\s*[IiLl1|]\s*[.,]?\s*\d{5}$")
-# Words that continue a compound INCI name after a slash (ferments, polymers, extracts).
-_COMPOUND_WORDS = re.compile(
-    r"\b(?:FERMENT|FILTRATE|LYSATE|COPOLYMER|CROSSPOLYMER|POLYMER|EXTRACT|OIL|ESTERS?|ETHER|"
-    r"ACRYLATES?|ACRYLATE|GLYCERIDES?|HYDROLYSATE|CULTURE)\b"
-)
 
 
 @dataclass(frozen=True)
@@ -83,22 +86,6 @@ class _Hit:
 _Part = tuple[int, int, "_Hit | None", tuple[str, ...]]
 
 
-def max_distance(length: int) -> int:
-    """Return the Levenshtein distance allowed for a folded key of ``length`` characters.
-
-    Examples:
-        >>> [max_distance(n) for n in (4, 6, 12, 24, 30)]
-        [0, 1, 2, 2, 3]
-    """
-    if length < 6:
-        return 0
-    if length < 12:
-        return 1
-    if length < 25:
-        return 2
-    return 3
-
-
 class Matcher:
     """Every index needed to match names against one knowledge base; build once, reuse."""
 
@@ -121,19 +108,12 @@ class Matcher:
                 for word in set(words):
                     inside[word] = inside.get(word, 0) + 1
         self._fragments = frozenset(w for w, count in inside.items() if count >= 15)
-        # What comes before the first "/" of a name: "CAPRYLIC" for CAPRYLIC/CAPRIC TRIGLYCERIDE.
         self._analyse = lru_cache(maxsize=1 << 15)(self._analyse_uncached)
         self._matches = lru_cache(maxsize=1 << 15)(self._matches_uncached)
+        # What comes before the first "/" of a name: "CAPRYLIC" for CAPRYLIC/CAPRIC TRIGLYCERIDE.
         self._slash_heads = frozenset(k.split("/", 1)[0] for k in self._key if "/" in k)
-        # Fuzzy choices: every folded key, and a trigram index over them whose postings are
-        # sorted by key length (with the lengths alongside, to cut a length window by bisection).
-        self._fold_keys = sorted(self._folded, key=len)
-        grams: dict[str, list[int]] = {}
-        for i, folded in enumerate(self._fold_keys):
-            for gram in {folded[j : j + 3] for j in range(len(folded) - 2)}:
-                grams.setdefault(gram, []).append(i)
-        lengths = [len(k) for k in self._fold_keys]
-        self._grams = {g: (tuple(v), array("H", [lengths[i] for i in v])) for g, v in grams.items()}
+        # Fuzzy choices: every folded key, in a trigram index.
+        self._index = TrigramIndex(self._folded)
 
     def clear_caches(self) -> None:
         """Forget every memoised name (benchmarks use this to time unseen lists)."""
@@ -186,65 +166,6 @@ class Matcher:
         score = {"exact": 100.0, "synonym": 100.0, "normalized": 99.0, "ocr": 95.0}[method]
         return _Hit(n, written, method, score)
 
-    def _near(self, folded: str, allowed: int, reach: int) -> list[tuple[int, str]]:
-        """Folded keys within ``reach`` edits of ``folded`` (complete up to ``allowed``).
-
-        Pigeonhole blocking: ``allowed`` edits can damage at most ``allowed`` of the query's
-        pieces. With ``allowed + 3`` pieces at least three stay whole, so after dropping the
-        commonest piece a match still holds two of the others: the candidates are the keys
-        found by at least two pieces (each piece found through the intersection of its rarest
-        trigram postings, cut to the possible key lengths by bisection). Shorter queries use
-        ``allowed + 2`` pieces (two whole, none dropped) or ``allowed + 1`` (one whole). Only a
-        few keys are scored instead of every name in the knowledge base.
-        """
-        size = len(folded)
-        if size >= 3 * (allowed + 3):
-            parts, need, drop = allowed + 3, 2, True
-        elif size >= 3 * (allowed + 2):
-            parts, need, drop = allowed + 2, 2, False
-        else:
-            parts, need, drop = allowed + 1, 1, False
-        cut = size // parts
-        pieces = [folded[i * cut : (i + 1) * cut] for i in range(parts - 1)]
-        pieces.append(folded[(parts - 1) * cut :])
-        low, high = size - reach, size + reach
-        plans: list[tuple[int, list[tuple[int, int, tuple[int, ...]]]]] = []
-        for piece in pieces:
-            windows: list[tuple[int, int, tuple[int, ...]]] = []  # (start, stop, postings)
-            for j in range(len(piece) - 2):
-                posting = self._grams.get(piece[j : j + 3])
-                if posting is None:
-                    windows = []  # a trigram no key has: no key holds this piece whole
-                    break
-                ids, lengths = posting
-                windows.append((bisect_left(lengths, low), bisect_right(lengths, high), ids))
-            windows.sort(key=lambda w: w[1] - w[0])
-            plans.append((windows[0][1] - windows[0][0] if windows else 0, windows))
-        if drop:
-            plans.remove(max(plans, key=lambda plan: plan[0]))
-        found: list[set[int]] = []
-        for _, windows in plans:
-            if windows:  # the keys holding all of the piece's rarest trigrams
-                a, b, ids = windows[0]
-                keys_with_piece = set(ids[a:b])
-                for a, b, ids in windows[1:3]:
-                    keys_with_piece.intersection_update(ids[a:b])
-                found.append(keys_with_piece)
-        candidates: set[int] = set()
-        if need == 1:
-            candidates = candidates.union(*found)
-        else:
-            for i, first in enumerate(found):
-                for second in found[i + 1 :]:
-                    candidates |= first & second
-        near: list[tuple[int, str]] = []
-        for i in candidates:
-            key = self._fold_keys[i]
-            dist = Levenshtein.distance(folded, key, score_cutoff=reach)
-            if dist <= reach:
-                near.append((dist, key))
-        return near
-
     def fuzzy(self, text: str) -> tuple[_Hit | None, tuple[str, ...]]:
         """Return the unique close match of ``text`` (or None) and the nearest candidates."""
         _, loose, folded = _keys(text)
@@ -266,7 +187,7 @@ class Matcher:
     def _ranked(self, folded: str, allowed: int, reach: int) -> list[tuple[int, int, str]]:
         found = [
             (dist, n, written)
-            for dist, key in self._near(folded, allowed, reach)
+            for dist, key in self._index.near(folded, allowed, reach)
             for n, written, _ in self._folded[key]
         ]
         found.sort(key=lambda f: (f[0], not self.kb.profiled[f[1]], f[2]))
@@ -485,79 +406,3 @@ class Matcher:
             score=hit.score,
             method=hit.method,
         )
-
-
-@lru_cache(maxsize=1 << 16)
-def _keys(text: str) -> tuple[str, str, str]:
-    """The name key (colour indexes read as ``CI nnnnn``), loose key and OCR fold of ``text``."""
-    key = colour_index_key(name_key(text))
-    loose = _NOT_ALNUM.sub("", key)
-    return key, loose, ocr_fold(loose)
-
-
-def _units(text: str) -> list[tuple[int, int]]:
-    """Word spans for splitting; a bracket stays with the word before it ("Aqua (Water)").
-
-    Examples:
-        >>> t = "Oryza Sativa (Rice) Bran Extract"
-        >>> [t[i:j] for i, j in _units(t)]
-        ['Oryza', 'Sativa (Rice)', 'Bran', 'Extract']
-    """
-    units: list[tuple[int, int]] = []
-    depth, start = 0, None
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(0, depth - 1)
-        if ch == " " and depth == 0:
-            following = text[i + 1 : i + 2]
-            if start is not None and following not in ("(", "["):
-                units.append((start, i))
-                start = None
-            continue
-        if start is None:
-            start = i
-    if start is not None:
-        units.append((start, len(text)))
-    return units
-
-
-def _cut(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    """Cut ``text`` at ``pattern`` outside brackets; return the non-empty parts' spans."""
-    parts: list[tuple[int, int]] = []
-    pos = 0
-    for m in pattern.finditer(text):
-        before = text[: m.start()]
-        if before.count("(") != before.count(")") or before.count("[") != before.count("]"):
-            continue
-        if text[pos : m.start()].strip():
-            parts.append((pos, m.start()))
-        pos = m.end()
-    if text[pos:].strip():
-        parts.append((pos, len(text)))
-    return parts
-
-
-def _strip_brackets(text: str) -> str:
-    """Remove bracketed parts, nested ones included.
-
-    Examples:
-        >>> _strip_brackets("Butyrospermum Parkii Butter (Butyrospermum Parkii (Shea Butter))")
-        'Butyrospermum Parkii Butter'
-    """
-    while True:
-        stripped = _BRACKETED.sub(" ", text)
-        if stripped == text:
-            return " ".join(text.split())
-        text = stripped
-
-
-def _inner(text: str) -> tuple[int, int] | None:
-    """Return the span of the content of the first bracket pair in ``text``."""
-    m = re.search(r"[(\[]\s*([^()\[\]]+?)\s*[)\]]", text)
-    return (m.start(1), m.end(1)) if m else None
-
-
-def _bracketed(text: str) -> bool:
-    return "(" in text or "[" in text
