@@ -58,11 +58,12 @@ def _keep_real_lists(resolved: list[Resolved], lists: Sequence[IngredientList]) 
     unreadable list there is reported as an unreliable read instead).
     """
     bare = {lst.index for lst in lists if lst.found_by == "bare"}
-    keep = set(range(len(lists))) - bare
-    for index in bare:
-        items = [r for r in resolved if r.token.list_index == index]
-        if items and 2 * sum(r.match is not None for r in items) >= len(items):
-            keep.add(index)
+    seen: dict[int, list[int]] = {}  # list index -> [items, recognised]
+    for r in resolved:
+        counts = seen.setdefault(r.token.list_index, [0, 0])
+        counts[0] += 1
+        counts[1] += r.match is not None
+    keep = {i for i, (items, known) in seen.items() if i not in bare or 2 * known >= items}
     return [r for r in resolved if r.token.list_index in keep]
 
 

@@ -8,7 +8,7 @@ their main keys and allowed to carry more, so the document stays readable.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
@@ -46,7 +46,7 @@ class ProfileModel(_Strict):
 
     skin_type: SkinType | None = Field(None, description="One skin type.")
     concerns: list[Concern] = Field(default_factory=list, max_length=len(CONCERNS))
-    avoid: list[StrictStr] = Field(
+    avoid: list[Annotated[StrictStr, Field(max_length=100)]] = Field(
         default_factory=list,
         max_length=50,
         description='Ingredient names or families ("parabens", "fragrance", "silicones" ...).',

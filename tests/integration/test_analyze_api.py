@@ -28,6 +28,8 @@ BAD_BODIES: list[tuple[Any, int, str]] = [
     ({"text": "Aqua", "profile": {"concerns": ["wrinkles"]}}, 400, "profile.concerns"),
     ({"text": "Aqua", "profile": {"vegan": "yes"}}, 400, "profile.vegan"),
     ({"text": "Aqua", "profile": {"avoid": "parabens"}}, 400, "profile.avoid"),
+    ({"text": "Aqua", "profile": {"avoid": ["x" * 101]}}, 400, "profile.avoid.0"),
+    ({"text": "Aqua", "profile": {"avoid": ["parabens"] * 51}}, 400, "profile.avoid"),
     ({"text": "Aqua", "profile": {"height": 180}}, 400, "profile.height is not a known field"),
     ({"text": "a" * 100_001}, 413, "limit is 100,000"),
     ({"text": "Aqua, " * 200_000}, 413, "limit is 100,000"),  # 1.2 MB
