@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from common import pct, split_outside
 from incilens.knowledge import DEFAULT_KB_PATH, KnowledgeBase
 from incilens.normalize import name_key
 
@@ -39,33 +40,16 @@ def _rss_kib() -> str:
     return out.stdout
 
 
-def split_items(text: str, separators: str) -> Iterator[str]:
-    depth, start = 0, 0
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch in separators:
-            yield text[start:i]
-            start = i + 1
-    yield text[start:]
-
-
 def product_items(shared: Path) -> Iterator[str]:
     kaggle = shared / "products-kaggle-cosmetics" / "cosmetics.csv"
     with kaggle.open(encoding="cp1252", newline="") as fh:
         for row in csv.DictReader(fh):
-            yield from split_items(row["Ingredients"], ",;")
+            yield from split_outside(row["Ingredients"], ",;")
     soco = shared / "products-soco-haircare-id" / "product_info.csv"
     with soco.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             text = row["ingredients"] or ""
-            yield from split_items(text, ",;/|" if ("|" in text or " / " in text) else ",;")
-
-
-def pct(values: list[float], q: float) -> float:
-    return sorted(values)[min(len(values) - 1, int(q * len(values)))]
+            yield from split_outside(text, ",;/|" if ("|" in text or " / " in text) else ",;")
 
 
 def main() -> int:

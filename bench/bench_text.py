@@ -25,17 +25,14 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from eval_text import Canon, Reading, Tally, load_set, split_outside
+from common import pct, split_outside
+from eval_text import Canon, Reading, Tally, load_set
 from incilens.knowledge import KnowledgeBase
 from incilens.pipeline import analyze_text, build_matcher
 
 SAMPLE_SEED = 7
 TARGET_RATIO = 20.0  # our throughput / the baseline's
 TARGET_P50_MS = {"clean 30-item": 2.0, "damaged": 10.0}
-
-
-def pct(values: Sequence[float], q: float) -> float:
-    return sorted(values)[min(len(values) - 1, int(q * len(values)))]
 
 
 def timed(

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from common import split_outside
 from incilens.knowledge import KnowledgeBase
 from incilens.pipeline import analyze_text, build_matcher
 
@@ -53,21 +54,6 @@ def load_set(name: str) -> list[dict[str, Any]]:
     """Return the rows of one set."""
     with (DEVSET / f"{name}.jsonl").open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
-
-
-def split_outside(text: str, separators: str = ",;") -> list[str]:
-    """Split on separators outside brackets (the naive baseline's only parsing)."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch in separators:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [part.strip().strip(".*").strip() for part in parts if part.strip(" .*\n")]
 
 
 def naive(kb: KnowledgeBase) -> Analyser:

@@ -69,7 +69,7 @@ FIVE_DIGITS = re.compile(r"(?<!\d)\d{5}(?!\d)")
 ORGANIC = re.compile(r"^(?:Certified\s+)?Organic\s+", re.I)
 
 
-def split_outside(text: str, separators: str = ",;") -> list[str]:
+def split_for_labels(text: str, separators: str = ",;") -> list[str]:
     """Split on separators outside brackets; a comma between digits ("1,2-") is kept."""
     opened: list[int] = []
     for i, ch in enumerate(text):
@@ -104,7 +104,7 @@ def pieces(text: str) -> Iterator[str]:
     text = DISCLAIMER.sub(" ", text)
     text = RECORD.sub(", ", BLURB.sub(" ", text))
     text = MAY_CONTAIN.sub(", ", text)
-    for item in split_outside(text):
+    for item in split_for_labels(text):
         for k, sentence in enumerate(SENTENCE.split(item)):
             if k and sentence.lstrip()[:1] in "*+†":  # "... Linalool. *Organic." is a footnote
                 continue
@@ -225,7 +225,7 @@ def sample_rows(path: Path, skip: set[int]) -> list[tuple[int, dict[str, str]]]:
     real = [
         (n, row)
         for n, row in rows
-        if not NO_LIST.match(row["Ingredients"]) and len(split_outside(row["Ingredients"])) >= 5
+        if not NO_LIST.match(row["Ingredients"]) and len(split_for_labels(row["Ingredients"])) >= 5
     ]
     random.Random(SEED).shuffle(real)  # a skipped row gives way to the next one, the rest stay
     return sorted([pair for pair in real if pair[0] not in skip][:SAMPLE], key=lambda p: p[0])
