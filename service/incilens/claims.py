@@ -2,9 +2,8 @@
 
 A claim is a family word with a "free" form ("paraben-free", "sans parfum", "ohne Silikone",
 "free from parabens, sulfates and silicones", "0% alcohol") or the word vegan. Each claim keeps
-its span so a client can point at it; :mod:`incilens.findings` checks it against the list.
-:func:`check_claims` then checks each claim against the list. Pure: no I/O; the patterns are
-linear.
+its span so a client can point at it, and :func:`check_claims` checks each claim against the
+recognised items. Pure: no I/O; the patterns are linear.
 """
 
 from __future__ import annotations
