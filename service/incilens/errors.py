@@ -11,10 +11,14 @@ from typing import Any, ClassVar
 
 __all__ = [
     "BadInput",
+    "ImageTooLarge",
     "IngredientNotFound",
     "KnowledgeBaseError",
+    "OcrTimeout",
+    "OcrUnavailable",
     "ServiceError",
     "TextTooLong",
+    "UnsupportedImage",
 ]
 
 
@@ -62,3 +66,31 @@ class TextTooLong(ServiceError):
 
     status_code = 413
     code = "payload_too_large"
+
+
+class UnsupportedImage(ServiceError):
+    """The upload is not an image we can read; send a JPEG, PNG, WebP, TIFF or HEIC photo."""
+
+    status_code = 415
+    code = "unsupported_image"
+
+
+class ImageTooLarge(ServiceError):
+    """The photo is too large in bytes or in pixels; send a smaller one."""
+
+    status_code = 413
+    code = "image_too_large"
+
+
+class OcrUnavailable(ServiceError):
+    """The OCR engine is not installed or not working; text analysis still works."""
+
+    status_code = 503
+    code = "ocr_unavailable"
+
+
+class OcrTimeout(ServiceError):
+    """Reading the photo took too long; try a closer, sharper photo of the list."""
+
+    status_code = 504
+    code = "ocr_timeout"
