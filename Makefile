@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared/data
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd docker-compose
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd docker-compose \
+	fonts-dejavu-core fonts-liberation fonts-noto-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OMP_THREAD_LIMIT := 1
 

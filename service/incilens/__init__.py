@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from incilens import api, ocr
     from incilens.config import DEFAULTS, ENV_PREFIX
     from incilens.cors import init_cors
-    from incilens.knowledge_ext import init_kb
+    from incilens.knowledge_ext import init_kb, init_ocr
 
     app = OpenAPI(
         __name__,
@@ -52,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     app.json.sort_keys = bool(app.config["JSON_SORT_KEYS"])  # type: ignore[attr-defined]
     kb = init_kb(app)
+    init_ocr(app)
     api.init_app(app)
     init_cors(app)
     log.info(

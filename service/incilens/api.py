@@ -23,14 +23,16 @@ from werkzeug.exceptions import HTTPException
 
 from incilens import __version__, ocr, pipeline
 from incilens.errors import BadInput, IngredientNotFound, ServiceError, TextTooLong
-from incilens.knowledge_ext import get_kb, get_matcher
+from incilens.knowledge_ext import get_engine, get_kb, get_matcher
 from incilens.profile import Profile
 from incilens.schemas import (
+    AnalyzeImageForm,
     AnalyzeTextRequest,
     ErrorResponse,
     HealthResponse,
     IngredientPath,
     IngredientResponse,
+    ProfileModel,
     ReportResponse,
     SearchQuery,
     SearchResponse,
@@ -61,6 +63,11 @@ def _clean_text(value: str | None, what: str) -> str:
     return value.strip()
 
 
+def _profile(raw: ProfileModel | None) -> Profile:
+    """The request's validated profile as the core's Profile."""
+    return Profile(**raw.model_dump()) if raw else Profile()
+
+
 def _limit(raw: int | None) -> int:
     top = int(current_app.config["SEARCH_LIMIT_MAX"])
     if raw is None:
@@ -89,14 +96,40 @@ def _analysis_text(text: str) -> str:
 )
 def analyze_text(body: AnalyzeTextRequest) -> Response:
     """Analyse text: find the ingredient list, match every item, return the safety summary."""
-    text = _analysis_text(body.text)
-    profile = Profile(**body.profile.model_dump()) if body.profile else Profile()
     report = pipeline.analyze_text(
-        text,
+        _analysis_text(body.text),
         kb=get_kb(),
         matcher=get_matcher(),
-        profile=profile,
+        profile=_profile(body.profile),
         max_items=int(current_app.config["MAX_ITEMS"]),
+    )
+    return jsonify(report.to_dict())
+
+
+@bp.post(
+    "/v1/analyze/image",
+    tags=[_analysis],
+    responses={
+        200: ReportResponse,
+        413: ErrorResponse,
+        415: ErrorResponse,
+        503: ErrorResponse,
+        504: ErrorResponse,
+    },
+)
+def analyze_image(form: AnalyzeImageForm) -> Response:
+    """Read a label photo, then analyse it like text; adds the ``ocr`` section and word boxes."""
+    config = current_app.config
+    report = pipeline.analyze_image(
+        form.image.read(int(config["MAX_IMAGE_BYTES"]) + 1),
+        kb=get_kb(),
+        matcher=get_matcher(),
+        engine=get_engine(),
+        profile=_profile(form.profile),
+        limits=pipeline.ImageLimits(
+            max_bytes=int(config["MAX_IMAGE_BYTES"]), max_pixels=int(config["MAX_IMAGE_PIXELS"])
+        ),
+        max_items=int(config["MAX_ITEMS"]),
     )
     return jsonify(report.to_dict())
 

@@ -54,17 +54,39 @@ def _read_profile(path: str | None) -> Any:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from incilens.pipeline import analyze_text, build_matcher
+    from incilens.errors import ServiceError
+    from incilens.ocr import TesseractEngine
+    from incilens.pipeline import analyze_image, analyze_text, build_matcher
 
-    text = sys.stdin.read() if args.text == "-" else args.text
-    if not text.strip():
-        print(
-            "incilens: the text is empty; pass --text 'Aqua, Glycerin' or --text -", file=sys.stderr
-        )
+    if (args.photo is None) == (args.text is None):
+        print("incilens: give a photo or --text (one of them)", file=sys.stderr)
         return 1
     profile = _read_profile(args.profile)
-    kb = KnowledgeBase.load(args.kb or DEFAULT_KB_PATH)
-    report = analyze_text(text, kb=kb, matcher=build_matcher(kb), profile=profile)
+    if args.photo is not None:
+        try:
+            with open(args.photo, "rb") as fh:  # noqa: PTH123 - a user-given path
+                data = fh.read()
+        except OSError as e:
+            print(f"incilens: cannot read {args.photo!r}: {e.strerror}", file=sys.stderr)
+            return 1
+        kb = KnowledgeBase.load(args.kb or DEFAULT_KB_PATH)
+        try:
+            report = analyze_image(
+                data, kb=kb, matcher=build_matcher(kb), engine=TesseractEngine(), profile=profile
+            )
+        except ServiceError as e:
+            print(f"incilens: {e.message}", file=sys.stderr)
+            return 1
+    else:
+        text = sys.stdin.read() if args.text == "-" else args.text
+        if not text.strip():
+            print(
+                "incilens: the text is empty; pass --text 'Aqua, Glycerin' or --text -",
+                file=sys.stderr,
+            )
+            return 1
+        kb = KnowledgeBase.load(args.kb or DEFAULT_KB_PATH)
+        report = analyze_text(text, kb=kb, matcher=build_matcher(kb), profile=profile)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -100,10 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="incilens", description=__doc__)
     parser.add_argument("--kb", help="knowledge-base file (default: the packaged one)")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_analyze = sub.add_parser("analyze", help="analyse an ingredient list given as text")
-    p_analyze.add_argument(
-        "--text", required=True, help="the text holding the list ('-' reads standard input)"
-    )
+    p_analyze = sub.add_parser("analyze", help="analyse a label photo or a list given as text")
+    p_analyze.add_argument("photo", nargs="?", help="a photo of the label (JPEG, PNG, HEIC ...)")
+    p_analyze.add_argument("--text", help="the text holding the list ('-' reads standard input)")
     p_analyze.add_argument("--profile", help="a JSON profile file (skin_type, concerns, avoid ...)")
     p_analyze.add_argument("--json", action="store_true", help="print the JSON report")
     p_analyze.set_defaults(func=_analyze)

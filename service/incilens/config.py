@@ -28,8 +28,16 @@ DEFAULTS: dict[str, Any] = {
     # Origins allowed to call /v1 from a browser (CORS). "*" in an entry matches any run of
     # characters except "/", so the defaults admit browser extensions and nothing else.
     "CORS_ORIGINS": ["chrome-extension://*", "moz-extension://*"],
+    # Photos: largest upload and pixel count accepted (checked before decoding).
+    "MAX_IMAGE_BYTES": 16 * 1024 * 1024,
+    "MAX_IMAGE_PIXELS": 50_000_000,
+    # Tesseract: languages ("eng", "eng+fra") and the time one read may take, in seconds.
+    "OCR_LANGUAGES": "eng",
+    "OCR_TIMEOUT": 20,
+    # An OCR engine object to use instead of Tesseract (tests inject a fake one here).
+    "OCR_ENGINE": None,
     # Largest request body accepted, in bytes (Flask's own setting).
-    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 17 * 1024 * 1024,
     # Keep the key order of JSON replies as built (records read top-down).
     "JSON_SORT_KEYS": False,
 }

@@ -1,4 +1,8 @@
-"""Flask wiring of the knowledge base and its matcher: build both once per app, hand them out."""
+"""Flask wiring of the long-lived resources: the knowledge base, its matcher and the OCR engine.
+
+Each is built once per app (before gunicorn forks, so workers share them) and handed out by a
+``get_...()`` helper from ``app.extensions["incilens"]``.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from flask import Flask, current_app
 
 from incilens.knowledge import DEFAULT_KB_PATH, KnowledgeBase
 from incilens.matching import Matcher
+from incilens.ocr import OcrEngine, TesseractEngine
 
-__all__ = ["get_kb", "get_matcher", "init_kb"]
+__all__ = ["get_engine", "get_kb", "get_matcher", "init_kb", "init_ocr"]
 
 
 def init_kb(app: Flask) -> KnowledgeBase:
@@ -32,3 +37,18 @@ def get_matcher() -> Matcher:
     """Return the current app's matcher."""
     matcher: Matcher = current_app.extensions["incilens"]["matcher"]
     return matcher
+
+
+def init_ocr(app: Flask) -> OcrEngine:
+    """Set up the OCR engine: ``OCR_ENGINE`` when given (tests), else Tesseract."""
+    engine: OcrEngine = app.config.get("OCR_ENGINE") or TesseractEngine(
+        languages=str(app.config["OCR_LANGUAGES"]), timeout=float(app.config["OCR_TIMEOUT"])
+    )
+    app.extensions.setdefault("incilens", {})["ocr"] = engine
+    return engine
+
+
+def get_engine() -> OcrEngine:
+    """Return the current app's OCR engine."""
+    engine: OcrEngine = current_app.extensions["incilens"]["ocr"]
+    return engine

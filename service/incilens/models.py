@@ -19,6 +19,8 @@ __all__ = [
     "Ingredient",
     "IngredientList",
     "Match",
+    "OcrResult",
+    "OcrWord",
     "Token",
 ]
 
@@ -234,3 +236,61 @@ class Match:
         if self.corrected:
             body["note"] = f"read as {self.read_as!r}, matched {self.matched_name!r}"
         return body
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """One word read by the OCR engine: its box in the engine's image and its place in the text.
+
+    ``start``/``end`` are offsets into :attr:`OcrResult.text`; the box is in the coordinates of
+    the image the engine read (the pipeline maps it back onto the uploaded photo).
+    """
+
+    text: str
+    start: int
+    end: int
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float  # 0-100
+    line: int  # a running line number across the page
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end)
+        if self.width < 0 or self.height < 0:
+            raise ValueError("a box cannot have a negative size")
+        if not 0 <= self.confidence <= 100:
+            raise ValueError("confidence runs from 0 to 100")
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    """What the engine read: the full text (one line of text per line read) and every word."""
+
+    text: str
+    words: tuple[OcrWord, ...]
+    engine: str
+    version: str
+    languages: str
+    config: str
+
+    @property
+    def mean_confidence(self) -> float:
+        """The mean word confidence (0-100), weighted by word length; 0 with no words."""
+        total = sum(len(w.text) for w in self.words)
+        if not total:
+            return 0.0
+        return sum(w.confidence * len(w.text) for w in self.words) / total
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (without the words, which are large)."""
+        return {
+            "engine": self.engine,
+            "version": self.version,
+            "languages": self.languages,
+            "config": self.config,
+            "text": self.text,
+            "mean_confidence": round(self.mean_confidence, 1),
+            "words": len(self.words),
+        }

@@ -124,6 +124,18 @@ def render_report(report: Report) -> str:
             f"{item.position:>3}  {_clip(item.read_as, 30):<30} {_clip(matched, 30):<30} "
             f"{how:<11} {item.concern}"
         )
+    if report.ocr is not None:
+        ocr = report.ocr
+        out.insert(
+            0,
+            f"Read from the photo with {ocr['engine']} {ocr['version']}: mean confidence "
+            f"{ocr['mean_confidence']}, turned {ocr['rotation_degrees']} degrees, deskewed "
+            f"{ocr['deskew_degrees']} degrees, {ocr['timings_ms']['total']:.0f} ms "
+            f"({ocr['strategy']} read).",
+        )
+        low = [i for i in report.items if report.item_ocr.get(i.position, {}).get("low_confidence")]
+        if low:
+            out.append("Read with low confidence: " + ", ".join(f"#{i.position}" for i in low))
     if report.truncated:
         out.append(f"... {report.truncated} more items were not analysed (limit reached).")
     return "\n".join(out)

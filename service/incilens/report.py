@@ -151,6 +151,8 @@ class Report:
     versions: Mapping[str, str]
     claims: tuple[ClaimMention, ...] = field(default=())
     truncated: int = 0
+    ocr: Mapping[str, Any] | None = None  # the photo path's section (engine, text, timings ...)
+    item_ocr: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)  # by position
 
     @property
     def list_found(self) -> bool:
@@ -159,16 +161,23 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (the API's response body)."""
-        return {
+        ingredients = [item.to_dict() for item in self.items]
+        if self.ocr is not None:
+            for body in ingredients:
+                body["ocr"] = dict(self.item_ocr.get(body["position"], {}))
+        out = {
             "list_found": self.list_found,
             "lists": [lst.to_dict() for lst in self.lists],
             "summary": dict(self.summary),
-            "ingredients": [item.to_dict() for item in self.items],
+            "ingredients": ingredients,
             "profile": self.profile.to_dict(),
             "text_length": self.text_length,
             "items_not_analysed": self.truncated,
             "versions": dict(self.versions),
         }
+        if self.ocr is not None:
+            out["ocr"] = dict(self.ocr)
+        return out
 
 
 def _reliability(total: int, recognised: int) -> Reliability:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from flask_openapi3.models.file import FileStorage
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from incilens.profile import CONCERNS, SKIN_TYPES
 
 __all__ = [
+    "AnalyzeImageForm",
     "AnalyzeTextRequest",
     "ErrorResponse",
     "HealthResponse",
@@ -60,6 +62,14 @@ class AnalyzeTextRequest(_Strict):
 
     text: StrictStr = Field(description="The text to analyse; the list is found inside it.")
     profile: ProfileModel | None = None
+
+
+class AnalyzeImageForm(BaseModel):
+    """A label photo (multipart/form-data) and an optional profile as a JSON string."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    image: FileStorage = Field(description="JPEG, PNG, WebP, TIFF or HEIC; at most 16 MiB.")
+    profile: ProfileModel | None = Field(None, description="The profile object, JSON-encoded.")
 
 
 class IngredientPath(_Strict):

@@ -7,12 +7,26 @@ from types import ModuleType
 
 import pytest
 
-from incilens import claims, cors, normalize, parsing, profile
+from incilens import claims, cors, imaging, normalize, ocr, parsing, profile
 from incilens.kb import annex, record, rules
 from incilens.matching import fuzzy, names
 from incilens.parsing import pieces
 
-MODULES = [claims, cors, fuzzy, names, normalize, parsing, pieces, profile, annex, record, rules]
+MODULES = [
+    claims,
+    cors,
+    fuzzy,
+    imaging,
+    names,
+    normalize,
+    ocr,
+    parsing,
+    pieces,
+    profile,
+    annex,
+    record,
+    rules,
+]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

@@ -1,0 +1,167 @@
+"""POST /v1/analyze/image and the photo pipeline: a fake engine for shapes and faults, and the
+real Tesseract (marked ``tesseract``) on rendered labels."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from PIL import Image, ImageDraw, ImageFont
+from tests.conftest import need
+from tests.fakes import CrashingOcrEngine, FakeOcrEngine, HangingOcrEngine
+
+from incilens import create_app, ocr
+
+URL = "/v1/analyze/image"
+LABEL = (
+    "Ingredients: Aqua, Glycerin, Niacinamide, Cetearyl Alcohol, Dimethicone, "
+    "Phenoxyethanol, Tocopherol, Xanthan Gum, Citric Acid, Parfum, Limonene. Made in France."
+)
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def render(text: str = LABEL, *, size: int = 30, turn: int = 0, fmt: str = "PNG") -> bytes:
+    font = ImageFont.truetype(FONT, size)
+    lines = textwrap.wrap(text, 42)
+    image = Image.new("RGB", (24 * size, 2 * size + len(lines) * int(size * 1.4)), "white")
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((size, size + i * int(size * 1.4)), line, fill="black", font=font)
+    if turn:
+        image = image.rotate(turn, expand=True, fillcolor="white")
+    out = io.BytesIO()
+    image.save(out, format=fmt)
+    return out.getvalue()
+
+
+def post(client: FlaskClient, data: bytes, **form: Any) -> Any:
+    body = {"image": (io.BytesIO(data), "label.png"), **form}
+    return client.post(URL, data=body, content_type="multipart/form-data")
+
+
+@pytest.fixture(scope="module")
+def fake_client() -> FlaskClient:
+    text = "Ingredients: Aqua, Glycerln,\nNiacinamide, Parfum"
+    return create_app({"TESTING": True, "OCR_ENGINE": FakeOcrEngine(text)}).test_client()
+
+
+# -- bad uploads: a clear error, nothing else ----------------------------------------------------
+BAD_UPLOADS = [
+    (b"", 415, "unsupported_image"),
+    (b"not an image at all", 415, "unsupported_image"),
+    (b"%PDF-1.7\n1 0 obj", 415, "unsupported_image"),
+    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", 415, "unsupported_image"),
+    (render()[:200], 415, "unsupported_image"),  # a truncated PNG
+]
+
+
+@pytest.mark.parametrize(("data", "status", "code"), BAD_UPLOADS)
+def test_bad_uploads(fake_client: FlaskClient, data: bytes, status: int, code: str) -> None:
+    response = post(fake_client, data)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+
+
+def test_missing_file_and_bad_profile(fake_client: FlaskClient) -> None:
+    response = fake_client.post(URL, data={}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "image" in response.get_json()["error"]["message"]
+    response = post(fake_client, render(), profile='{"skin_type": "greasy"}')
+    assert response.status_code == 400
+    assert "profile.skin_type" in response.get_json()["error"]["message"]
+    response = post(fake_client, render(), profile="{not json")
+    assert response.status_code == 400
+
+
+def test_oversized_photos() -> None:
+    client = create_app(
+        {"TESTING": True, "OCR_ENGINE": FakeOcrEngine("Aqua"), "MAX_IMAGE_BYTES": 1000}
+    ).test_client()
+    response = post(client, render())
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "image_too_large"
+    client = create_app(
+        {"TESTING": True, "OCR_ENGINE": FakeOcrEngine("Aqua"), "MAX_IMAGE_PIXELS": 10_000}
+    ).test_client()
+    assert post(client, render()).status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("engine", "status", "code"),
+    [(HangingOcrEngine(), 504, "ocr_timeout"), (CrashingOcrEngine(), 500, "internal_error")],
+)
+def test_engine_faults_are_json_errors(engine: Any, status: int, code: str) -> None:
+    client = create_app({"TESTING": True, "OCR_ENGINE": engine}).test_client()
+    response = post(client, render())
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+    assert client.post("/v1/analyze/text", json={"text": "Aqua"}).status_code == 200
+
+
+def test_report_shape_with_the_ocr_section(fake_client: FlaskClient) -> None:
+    response = post(fake_client, render(), profile='{"vegan": true}')
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["list_found"] is True
+    assert [i["match"]["inci_name"] for i in body["ingredients"]] == [
+        "AQUA",
+        "GLYCERIN",
+        "NIACINAMIDE",
+        "PARFUM",
+    ]
+    section = body["ocr"]
+    assert section["engine"] == "fake"
+    assert section["text"].startswith("Ingredients:")
+    assert section["image"]["format"] == "PNG"
+    assert {"decode", "prepare", "ocr", "analysis", "total"} <= set(section["timings_ms"])
+    assert "rotation_degrees" in section and "deskew_degrees" in section
+    glycerin = body["ingredients"][1]
+    assert glycerin["match"]["method"] == "ocr"
+    assert len(glycerin["ocr"]["boxes"]) == 1 and len(glycerin["ocr"]["boxes"][0]) == 4
+    assert glycerin["ocr"]["low_confidence"] is False
+    assert body["profile"]["vegan"] is True
+
+
+# -- the real engine -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def real_client() -> FlaskClient:
+    need(ocr.available(), "tesseract is not installed")
+    return create_app({"TESTING": True}).test_client()
+
+
+@pytest.mark.tesseract
+@pytest.mark.parametrize("turn", [0, 90, 180, 270, 4])
+def test_tesseract_reads_a_rendered_label_any_way_up(real_client: FlaskClient, turn: int) -> None:
+    data = render(turn=turn)
+    width, height = Image.open(io.BytesIO(data)).size
+    body = post(real_client, data).get_json()
+    names = [i["match"]["inci_name"] for i in body["ingredients"] if i["match"]]
+    assert names[:4] == ["AQUA", "GLYCERIN", "NIACINAMIDE", "CETEARYL ALCOHOL"]
+    assert body["summary"]["counts"]["recognised"] >= 10
+    assert body["ocr"]["rotation_degrees"] % 360 == (360 - turn) % 360 if turn % 90 == 0 else True
+    for item in body["ingredients"]:
+        for quad in item["ocr"]["boxes"]:
+            for x, y in quad:
+                assert -5 <= x <= width + 5 and -5 <= y <= height + 5
+
+
+@pytest.mark.tesseract
+def test_tesseract_boxes_land_on_the_word(real_client: FlaskClient) -> None:
+    data = render()
+    body = post(real_client, data).get_json()
+    aqua = next(i for i in body["ingredients"] if i["match"] and i["match"]["inci_name"] == "AQUA")
+    (quad,) = aqua["ocr"]["boxes"]
+    xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+    # "Aqua," follows "Ingredients: " on the first line, drawn at x=30, y=30 in a 30 px font.
+    assert 180 < min(xs) < 320 and 20 < min(ys) < 50 and max(ys) < 80
+
+
+@pytest.mark.tesseract
+def test_tesseract_photo_without_a_list(real_client: FlaskClient) -> None:
+    data = render("Directions: apply a small amount to clean skin every morning and evening.")
+    body = post(real_client, data).get_json()
+    assert body["list_found"] is False
+    assert "Directions" in body["ocr"]["text"]
