@@ -165,7 +165,7 @@ class _Read:
         return found and recognised >= 3 and share >= GOOD_READ_SHARE
 
 
-def _strategies(first: _Read) -> list[tuple[str, PrepOptions, int]]:
+def _strategies(first: _Read, base: PrepOptions) -> list[tuple[str, PrepOptions, int]]:
     """The reads worth trying after a poor first one, most promising first."""
     plans: list[tuple[str, PrepOptions, int]] = []
     header = next((lst for lst in first.report.lists if lst.header_start is not None), None)
@@ -178,11 +178,11 @@ def _strategies(first: _Read) -> list[tuple[str, PrepOptions, int]]:
             quad = first.prepared.quad(0, top, image.width, image.height - top)
             xs, ys = [p[0] for p in quad], [p[1] for p in quad]
             crop = (int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
-            plans.append(("header-crop", PrepOptions(crop_box=crop), 6))
+            plans.append(("header-crop", dataclasses.replace(base, crop_box=crop), 6))
     if first.ocr.mean_confidence < 50:  # gibberish: most likely read upside down
         turned = (first.prepared.steps.get("quarter_turns", 0) + 2) % 4
-        plans.append(("turned-180", PrepOptions(turns=turned), 3))
-    plans.append(("block-threshold", PrepOptions(threshold=True), 6))
+        plans.append(("turned-180", dataclasses.replace(base, turns=turned), 3))
+    plans.append(("block-threshold", dataclasses.replace(base, threshold=True), 6))
     return plans[:2]
 
 
@@ -235,6 +235,8 @@ def analyze_image(
     profile: Profile | None = None,
     limits: ImageLimits | None = None,
     max_items: int = DEFAULT_MAX_ITEMS,
+    prep: PrepOptions | None = None,
+    second_strategy: bool = True,
 ) -> Report:
     """Read a label photo and analyse the text: the text report plus an ``ocr`` section.
 
@@ -242,9 +244,11 @@ def analyze_image(
     list or recognises too few of its items, up to two other strategies run (a crop from the
     "Ingredients" header down, read as one block; the photo turned upside down when the read was
     gibberish; an adaptive threshold) and the read with the most recognised items wins. Word
-    boxes come back in the coordinates of the uploaded photo after EXIF orientation.
+    boxes come back in the coordinates of the uploaded photo after EXIF orientation. ``prep``
+    and ``second_strategy`` exist so that benchmarks can measure each step's worth.
     """
     limits = limits or ImageLimits()
+    prep = prep or PrepOptions()
     started = time.perf_counter()
     loaded = load_image(data, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
     decoded = time.perf_counter()
@@ -255,9 +259,9 @@ def analyze_image(
         "profile": profile,
         "max_items": max_items,
     }
-    reads = [_read(loaded.image, "default", PrepOptions(), 3, **common)]
-    if not reads[0].good:
-        for strategy, options, psm in _strategies(reads[0]):
+    reads = [_read(loaded.image, "default", prep, 3, **common)]
+    if second_strategy and not reads[0].good:
+        for strategy, options, psm in _strategies(reads[0], prep):
             reads.append(_read(loaded.image, strategy, options, psm, **common))
             if reads[-1].good:
                 break

@@ -4,16 +4,19 @@ real Tesseract (marked ``tesseract``) on rendered labels."""
 from __future__ import annotations
 
 import io
+import json
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from PIL import Image, ImageDraw, ImageFont
-from tests.conftest import need
+from tests.conftest import REPO, need
 from tests.fakes import CrashingOcrEngine, FakeOcrEngine, HangingOcrEngine
 
 from incilens import create_app, ocr
+from incilens.cli import main
 
 URL = "/v1/analyze/image"
 LABEL = (
@@ -165,3 +168,37 @@ def test_tesseract_photo_without_a_list(real_client: FlaskClient) -> None:
     body = post(real_client, data).get_json()
     assert body["list_found"] is False
     assert "Directions" in body["ocr"]["text"]
+
+
+LABELS = REPO / "tests" / "resources" / "labels"
+
+
+@pytest.mark.tesseract
+@pytest.mark.parametrize("name", ["clean.png", "rotated.png", "phone.jpg", "no_list.png"])
+def test_rendered_label_fixtures(real_client: FlaskClient, name: str) -> None:
+    expected = json.loads((LABELS / "expected.json").read_text(encoding="utf-8"))[name]
+    body = post(real_client, (LABELS / name).read_bytes()).get_json()
+    assert body["list_found"] is expected["list_found"]
+    names = [i["match"]["inci_name"] for i in body["ingredients"] if i["match"]]
+    assert names == expected["gold"]
+    assert body["ocr"]["rotation_degrees"] == (360 - expected["rotation_ccw"]) % 360
+
+
+@pytest.mark.tesseract
+def test_cli_reads_a_photo(capsys: pytest.CaptureFixture[str]) -> None:
+    need(ocr.available(), "tesseract is not installed")
+    assert main(["analyze", str(LABELS / "clean.png")]) == 0
+    out = capsys.readouterr().out
+    assert "Read from the photo with tesseract" in out
+    assert "10 items, 10 recognised" in out
+    assert main(["analyze", str(LABELS / "clean.png"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ocr"]["engine"] == "tesseract"
+
+
+def test_cli_photo_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    junk = tmp_path / "junk.jpg"
+    junk.write_bytes(b"not a photo")
+    assert main(["analyze", str(junk)]) == 1
+    assert "not an image we can read" in capsys.readouterr().err
+    assert main(["analyze", str(tmp_path / "missing.jpg")]) == 1
+    assert main(["analyze", str(junk), "--text", "Aqua"]) == 1
