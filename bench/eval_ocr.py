@@ -2,6 +2,7 @@
 
 Usage: python bench/eval_ocr.py [--tiers clean,phone,hard] [--limit N] [--show-errors N]
                                 [--baseline-timeout S] [--no-baseline]
+                                [--without STEP,...] [--no-second-strategy]
 
 Every image of a tier (the first N with --limit) goes through analyze_image with the Tesseract
 engine (the matcher is built once, before any timing). Build the images first with
@@ -92,15 +93,30 @@ def ocr_facts(section: Any) -> dict[str, Any]:
     return facts
 
 
-def ours(kb: KnowledgeBase, matcher: Matcher) -> Reader:
-    """analyze_image with the Tesseract engine, as a reader (the engine is made once)."""
+def ours(
+    kb: KnowledgeBase, matcher: Matcher, without: tuple[str, ...] = (), second: bool = True
+) -> Reader:
+    """analyze_image with the Tesseract engine, as a reader (the engine is made once).
+
+    ``without`` switches preparation steps off and ``second`` the second strategy, to measure
+    what each brings (``--without deskew,crop``, ``--no-second-strategy``).
+    """
     from incilens.ocr import TesseractEngine
     from incilens.pipeline import analyze_image
+    from incilens.preprocess import PrepOptions
 
     engine = TesseractEngine()
+    prep = PrepOptions().without(*without)
 
     def read(path: Path) -> tuple[Reading, bool, dict[str, Any]]:
-        report = analyze_image(path.read_bytes(), kb=kb, matcher=matcher, engine=engine)
+        report = analyze_image(
+            path.read_bytes(),
+            kb=kb,
+            matcher=matcher,
+            engine=engine,
+            prep=prep,
+            second_strategy=second,
+        )
         items = [(item.text, item.match.inci_name if item.match else None) for item in report.items]
         return items, report.list_found, ocr_facts(report.ocr)
 
@@ -203,6 +219,14 @@ def main() -> int:
     parser.add_argument("--show-errors", type=int, default=0, metavar="N")
     parser.add_argument("--baseline-timeout", type=float, default=60.0, metavar="S")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--without",
+        default="",
+        metavar="STEPS",
+        help="preparation steps to switch off: polarity,crop,orientation,deskew,scale,contrast,"
+        "denoise",
+    )
+    parser.add_argument("--no-second-strategy", action="store_true")
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract subprocesses inherit it
     tiers = [t for t in args.tiers.split(",") if t]
@@ -217,7 +241,8 @@ def main() -> int:
     canon = Canon.from_review(kb)
     matcher = build_matcher(kb)
     try:
-        read: Reader | None = ours(kb, matcher)
+        steps = tuple(s for s in args.without.split(",") if s)
+        read: Reader | None = ours(kb, matcher, steps, not args.no_second_strategy)
     except ImportError as e:
         print(f"analyze_image is not available ({e}); only the baseline runs")
         read = None
