@@ -80,8 +80,14 @@ class Prepared:
 
 
 def _glyphs(gray: Gray) -> tuple[Gray, NDArray[Any]]:
-    """Dark glyph-like components of ``gray``: their mask and stats rows (x, y, w, h, area)."""
-    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    """Dark glyph-like components of ``gray``: their mask and stats rows (x, y, w, h, area).
+
+    A local (adaptive) threshold, not one for the whole photo: wood grain, bottle shading and
+    uneven light are smooth, so they leave few components, while letter strokes are sharp.
+    """
+    binary = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
+    )
     _, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     height = gray.shape[0]
     h = stats[:, cv2.CC_STAT_HEIGHT]
