@@ -17,7 +17,8 @@ from incilens.findings import Context, _dedupe, _flagged, _vegan
 
 __all__ = ["CLAIM_FLAGS", "ClaimMention", "check_claims", "find_claims"]
 
-#: Claim id → the flag whose presence in the list contradicts it.
+#: Claim id → the flag whose presence in the list contradicts it. "vegan" is checked against each
+#: item's vegan status instead (an animal-derived flag alone would miss "depends" items).
 CLAIM_FLAGS: dict[str, str] = {
     "paraben_free": "paraben",
     "fragrance_free": "fragrance",
@@ -28,7 +29,6 @@ CLAIM_FLAGS: dict[str, str] = {
     "peg_free": "peg",
     "essential_oil_free": "essential_oil",
     "formaldehyde_free": "formaldehyde_releaser",
-    "vegan": "animal_derived",
 }
 
 # Family words in the seven languages, each naming one claim.
