@@ -8,19 +8,22 @@ SHARED ?= ../shared/data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd docker-compose \
-	fonts-dejavu-core fonts-liberation fonts-noto-core
+	fonts-dejavu-core fonts-liberation fonts-noto-core chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OMP_THREAD_LIMIT := 1
 
+# Browser tests drive Debian's Chromium through Playwright; never `playwright install`.
 .PHONY: setup system-deps run test lint typecheck compose-check pytest kb coverage bench clean
 
-setup: system-deps $(VENV)/.installed
+setup: system-deps $(VENV)/.installed node_modules/.installed
 
 # Debian/Ubuntu packages, installed only when something is missing.
 system-deps:
 	@missing=""; \
 	for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
@@ -31,6 +34,11 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+# JavaScript tooling (web-ext, axe-core), pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 run: setup
@@ -63,4 +71,4 @@ bench: setup
 	$(BIN)/python bench/bench_text.py --shared $(SHARED) --repeat 5
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
