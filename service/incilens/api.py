@@ -205,7 +205,14 @@ def _on_service_error(e: ServiceError) -> ResponseReturnValue:
 
 def _on_http_error(e: HTTPException) -> ResponseReturnValue:
     code = (e.name or "error").lower().replace(" ", "_")
-    response = _error(e.code or 500, code, e.description or e.name or "Request failed.")
+    message = e.description or e.name or "Request failed."
+    if e.code == 413:  # Werkzeug's wording names no limit
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        code = "payload_too_large"
+        message = "The upload is too large" + (
+            f"; the limit is {limit / 1024 / 1024:.0f} MiB. Send a smaller photo." if limit else "."
+        )
+    response = _error(e.code or 500, code, message)
     if e.code == 405 and e.valid_methods:  # type: ignore[attr-defined]
         response.headers["Allow"] = ", ".join(e.valid_methods)  # type: ignore[attr-defined]
     return response

@@ -8,9 +8,9 @@ in :data:`FORMATS` (so no Ghostscript for EPS, no PDF, no SVG), never a filename
 content type.
 
 Every readable photo comes out the same way: EXIF orientation applied (``width``/``height`` are
-the coordinates clients draw boxes in), the first frame only, alpha flattened onto white, and
-mode ``"RGB"``, or ``"L"`` for greyscale input, with 16-bit and float samples stretched over
-0-255.
+the coordinates clients draw boxes in), the first frame only (animations are refused), alpha
+flattened onto white, and mode ``"RGB"``, or ``"L"`` for greyscale input, with 16-bit and float
+samples stretched over 0-255.
 """
 
 from __future__ import annotations
@@ -29,11 +29,23 @@ from PIL import Image, ImageOps
 
 from incilens.errors import ImageTooLarge, UnsupportedImage
 
-__all__ = ["FORMATS", "MAX_FRAMES_COUNTED", "UNREADABLE", "LoadedImage", "load_image"]
+__all__ = [
+    "ANIMATED",
+    "ANIMATED_FORMATS",
+    "FORMATS",
+    "MAX_FRAMES_COUNTED",
+    "UNREADABLE",
+    "LoadedImage",
+    "load_image",
+]
 
 #: The decoded formats we accept (``MPO`` is a JPEG with extra pictures, as phones write).
 FORMATS: tuple[str, ...] = ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "HEIF", "AVIF", "GIF", "BMP")
 UNREADABLE = "This file is not an image we can read; send a JPEG, PNG, WebP, TIFF or HEIC photo."
+ANIMATED = "This is an animation, not a photo of a label; send a still JPEG, PNG or HEIC photo."
+#: Formats whose extra frames are an animation, refused; TIFF pages and HEIF sequences give
+#: their first frame instead (a scanner's multi-page TIFF, an iPhone burst).
+ANIMATED_FORMATS = frozenset({"GIF", "PNG", "WEBP"})
 #: Frames are counted up to this many (TIFF pages cost a walk through the file each).
 MAX_FRAMES_COUNTED = 1000
 _ORIENTATION_TAG = 0x0112
@@ -150,6 +162,11 @@ def _decode(data: bytes, max_pixels: int) -> LoadedImage:
             raise _too_many_pixels(f"{width:,} x {height:,} = {width * height:,}", max_pixels)
         try:
             frames = _count_frames(source)
+        except Exception as e:  # decoders raise many types on corrupt data; all mean "unreadable"
+            raise UnsupportedImage(UNREADABLE) from e
+        if frames > 1 and source.format in ANIMATED_FORMATS:
+            raise UnsupportedImage(ANIMATED)
+        try:
             orientation = _orientation(source)
             source.load()
             image = _normalise(ImageOps.exif_transpose(source))

@@ -25,7 +25,7 @@ from incilens.ocr import OcrEngine
 from incilens.parsing import PARSER_VERSION, parse
 from incilens.preprocess import Prepared, PrepOptions, prepare
 from incilens.profile import Profile, family_of
-from incilens.report import Report, build_report
+from incilens.report import Report, build_report, photo_reliability
 
 __all__ = [
     "DEFAULT_MAX_ITEMS",
@@ -289,4 +289,5 @@ def analyze_image(
         ],
         "timings_ms": {k: round(v * 1000, 1) for k, v in timings.items()},
     }
-    return dataclasses.replace(best.report, ocr=section, item_ocr=_item_boxes(best))
+    report = photo_reliability(best.report, best.ocr.mean_confidence, len(best.ocr.words))
+    return dataclasses.replace(report, ocr=section, item_ocr=_item_boxes(best))

@@ -9,6 +9,7 @@ unreliable and withholds every verdict that rests on an absence ("fragrance-free
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -23,7 +24,14 @@ from incilens.models import CONCERN_LEVELS, Ingredient, IngredientList, Match
 from incilens.personal import for_you
 from incilens.profile import Profile
 
-__all__ = ["Item", "Reliability", "Report", "build_report"]
+__all__ = [
+    "UNREADABLE_CONFIDENCE",
+    "Item",
+    "Reliability",
+    "Report",
+    "build_report",
+    "photo_reliability",
+]
 
 #: Below this share of recognised items the read is unreliable and verdicts are withheld.
 RELIABLE_SHARE = 0.6
@@ -119,7 +127,7 @@ class Item:
 class Reliability:
     """How far the read can be trusted."""
 
-    level: str  # good | fair | unreliable | none
+    level: str  # good | fair | unreliable | unreadable (a photo) | none
     recognised_share: float
     message: str
 
@@ -198,6 +206,41 @@ def _reliability(total: int, recognised: int) -> Reliability:
         share,
         f"{recognised} of {total} items were recognised; check the unrecognised ones below.",
     )
+
+
+#: A photo read with a mean OCR confidence under this (0-100) that gave no usable list was
+#: most likely blurred, dark or too small: the shopper is told to re-take it.
+UNREADABLE_CONFIDENCE = 60.0
+
+
+def photo_reliability(report: Report, mean_confidence: float, words: int) -> Report:
+    """Say so when a photo's poor read comes from the photo itself, not from the list.
+
+    A read that found no list or recognised too few items, with OCR confidence under
+    :data:`UNREADABLE_CONFIDENCE` (or no words at all), becomes ``unreadable``: verdicts stay
+    withheld, and the message asks for a sharper photo instead of blaming the list.
+
+    Examples:
+        >>> r = Reliability("none", 0.0, "No ingredient list was found in this text.")
+        >>> report = Report(0, (), (), r, {"reliability": r.to_dict()}, Profile(), {})
+        >>> photo_reliability(report, 31.0, 12).reliability.level
+        'unreadable'
+        >>> photo_reliability(report, 91.0, 12).reliability.level
+        'none'
+    """
+    if report.reliability.verdicts:
+        return report
+    if words and mean_confidence >= UNREADABLE_CONFIDENCE:
+        return report
+    message = (
+        "The photo could not be read: no text was found in it. "
+        if not words
+        else f"The photo is too blurred, dark or small to read (OCR confidence "
+        f"{mean_confidence:.0f} of 100). "
+    ) + "Re-take it in focus, closer and in even light, or paste the list as text."
+    reliability = Reliability("unreadable", report.reliability.recognised_share, message)
+    summary = {**report.summary, "reliability": reliability.to_dict()}
+    return dataclasses.replace(report, reliability=reliability, summary=summary)
 
 
 def _max_percent(ingredient: Ingredient) -> float | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from tests.conftest import REPO, need
 from tests.fakes import CrashingOcrEngine, FakeOcrEngine, HangingOcrEngine
 
@@ -66,6 +66,69 @@ def test_bad_uploads(fake_client: FlaskClient, data: bytes, status: int, code: s
     response = post(fake_client, data)
     assert response.status_code == status
     assert response.get_json()["error"]["code"] == code
+
+
+def png_bomb(side: int = 10_000) -> bytes:
+    """A real, valid PNG of side x side white pixels: 100 megapixels in about 100 KB."""
+    out = io.BytesIO()
+    Image.new("1", (side, side), 1).save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def animated_gif() -> bytes:
+    frames = [Image.new("RGB", (40, 20), colour) for colour in ("red", "lime", "blue")]
+    out = io.BytesIO()
+    frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:], duration=50)
+    return out.getvalue()
+
+
+def jpeg(data: bytes) -> bytes:
+    out = io.BytesIO()
+    Image.open(io.BytesIO(data)).convert("RGB").save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+HOSTILE_UPLOADS = [
+    ("100-megapixel png bomb", png_bomb, 413, "image_too_large"),
+    ("30 MB upload", lambda: b"\xff\xd8" + b"\0" * (30 * 1024 * 1024), 413, "payload_too_large"),
+    ("animated gif", animated_gif, 415, "unsupported_image"),
+    ("truncated jpeg", lambda: jpeg(render())[:3000], 415, "unsupported_image"),
+]
+
+
+@pytest.mark.parametrize(
+    ("make", "status", "code"),
+    [case[1:] for case in HOSTILE_UPLOADS],
+    ids=[case[0] for case in HOSTILE_UPLOADS],
+)
+def test_hostile_uploads(fake_client: FlaskClient, make: Any, status: int, code: str) -> None:
+    # Encoded by hand: the test client spools a large body to a file it never closes.
+    boundary = "incilens-test-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; '
+            'filename="label.jpg"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        ).encode()
+        + make()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = fake_client.post(
+        URL, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == status
+    error = response.get_json()["error"]
+    assert error["code"] == code
+    assert "limit" in error["message"] or "photo" in error["message"]
+    # nothing was lost: the same worker goes on serving
+    assert post(fake_client, render()).status_code == 200
+
+
+def test_a_misnamed_field_is_named(fake_client: FlaskClient) -> None:
+    response = fake_client.post(
+        URL, data={"photo": (io.BytesIO(render()), "x.png")}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert "image" in response.get_json()["error"]["message"]
 
 
 def test_missing_file_and_bad_profile(fake_client: FlaskClient) -> None:
@@ -169,6 +232,66 @@ def test_tesseract_photo_without_a_list(real_client: FlaskClient) -> None:
     body = post(real_client, data).get_json()
     assert body["list_found"] is False
     assert "Directions" in body["ocr"]["text"]
+
+
+@pytest.mark.tesseract
+def test_tesseract_reads_an_iphone_heic(real_client: FlaskClient) -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.open(io.BytesIO(render(turn=90))).save(out, format="HEIF", quality=85)
+    body = post(real_client, out.getvalue()).get_json()
+    assert body["ocr"]["image"]["format"] == "HEIF"
+    assert body["ocr"]["rotation_degrees"] == 270
+    assert body["summary"]["counts"]["recognised"] >= 10
+
+
+@pytest.mark.tesseract
+def test_an_unreadably_blurred_photo_is_said_to_be_unreadable(real_client: FlaskClient) -> None:
+    blurred = Image.open(io.BytesIO(render())).filter(ImageFilter.GaussianBlur(5))
+    out = io.BytesIO()
+    blurred.save(out, format="JPEG", quality=90)
+    response = post(real_client, out.getvalue())
+    assert response.status_code == 200
+    reliability = response.get_json()["summary"]["reliability"]
+    assert reliability["level"] == "unreadable"
+    assert reliability["verdicts_withheld"] is True
+    assert "Re-take" in reliability["message"]
+
+
+def stand_in_tesseract(tmp_path: Path, body: str) -> str:
+    """An executable at the wrapper's Tesseract path that misbehaves like a broken install."""
+    script = tmp_path / "tesseract"
+    script.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.mark.tesseract
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ("kill -SEGV $$", 503, "ocr_unavailable"),  # the engine crashes
+        ("exec sleep 30", 504, "ocr_timeout"),  # the engine hangs: killed at the timeout
+        ("echo 'Error opening data file' >&2; exit 1", 503, "ocr_unavailable"),
+    ],
+    ids=["crash", "hang", "broken install"],
+)
+def test_engine_process_faults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, status: int, code: str
+) -> None:
+    import pytesseract
+
+    need(ocr.available(), "tesseract is not installed")
+    client = create_app({"TESTING": True, "OCR_TIMEOUT": 1}).test_client()
+    monkeypatch.setattr(
+        pytesseract.pytesseract, "tesseract_cmd", stand_in_tesseract(tmp_path, body)
+    )
+    response = post(client, render())
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+    assert client.post("/v1/analyze/text", json={"text": "Aqua"}).status_code == 200
 
 
 LABELS = REPO / "tests" / "resources" / "labels"

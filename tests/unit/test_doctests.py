@@ -7,7 +7,7 @@ from types import ModuleType
 
 import pytest
 
-from incilens import claims, cors, imaging, normalize, ocr, parsing, profile
+from incilens import claims, cors, imaging, normalize, ocr, parsing, profile, report
 from incilens.kb import annex, record, rules
 from incilens.matching import fuzzy, names
 from incilens.parsing import pieces
@@ -23,6 +23,7 @@ MODULES = [
     parsing,
     pieces,
     profile,
+    report,
     annex,
     record,
     rules,
