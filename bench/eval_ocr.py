@@ -2,7 +2,7 @@
 
 Usage: python bench/eval_ocr.py [--tiers clean,phone,hard] [--limit N] [--show-errors N]
                                 [--baseline-timeout S] [--no-baseline]
-                                [--without STEP,...] [--no-second-strategy]
+                                [--without STEP,...] [--no-second-strategy] [--per-image]
 
 Every image of a tier (the first N with --limit) goes through analyze_image with the Tesseract
 engine (the matcher is built once, before any timing). Build the images first with
@@ -23,7 +23,8 @@ with a timeout) followed by eval_text's naive analyser (split the whole text on 
 semicolons outside brackets, `kb.find` each piece). OMP_THREAD_LIMIT is set to 1 for both.
 
 --show-errors N prints the N most frequent false positives and false negatives of analyze_image,
-each as "text as read -> predicted / gold" (as eval_text does). The script always exits 0.
+each as "text as read -> predicted / gold" (as eval_text does); --per-image prints a line per
+image, worst recall first, with its strategy and OCR confidence. The script always exits 0.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class Run:
     strategies: Counter[str] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)
     failure_example: dict[str, str] = field(default_factory=dict)
+    # id -> (gold, predicted, true positives, seconds, strategy, mean OCR confidence)
+    images: dict[str, tuple[int, int, int, float, str, float]] = field(default_factory=dict)
 
 
 def load_manifest(tiers: list[str], limit: int) -> dict[str, list[dict[str, Any]]]:
@@ -170,7 +173,22 @@ def run(rows: list[dict[str, Any]], read: Reader, canon: Canon) -> Run:
         seconds = time.perf_counter() - t0
         out.latency.append(seconds)
         out.tally.seconds += seconds
+        before = (out.tally.gold, out.tally.predicted, out.tally.tp)
         out.tally.add(row["id"], reading, found, row["gold"], canon)
+        gold, predicted, tp = (
+            now - then
+            for now, then in zip(
+                (out.tally.gold, out.tally.predicted, out.tally.tp), before, strict=True
+            )
+        )
+        out.images[row["id"]] = (
+            gold,
+            predicted,
+            tp,
+            seconds,
+            str(facts.get("strategy") or "-"),
+            float(facts.get("mean_confidence") or 0.0),
+        )
         for stage, value in (facts.get("timings") or {}).items():
             out.stages[stage].append(value)
         if facts.get("mean_confidence") is not None:
@@ -202,6 +220,18 @@ def details(r: Run) -> str:
     return text
 
 
+def per_image(r: Run) -> str:
+    """One line per image, worst recall first: where the errors are."""
+    lines = ["    image        gold  pred    TP  recall    prec       s  strategy         conf"]
+    order = sorted(r.images.items(), key=lambda kv: kv[1][2] / max(1, kv[1][0]))
+    for ident, (gold, predicted, tp, seconds, strategy, confidence) in order:
+        lines.append(
+            f"    {ident:<10}{gold:>6}{predicted:>6}{tp:>6}{tp / max(1, gold):>8.2f}"
+            f"{tp / max(1, predicted):>8.2f}{seconds:>8.2f}  {strategy:<15}{confidence:>5.1f}"
+        )
+    return "\n".join(lines)
+
+
 def verdicts(tier: str, r: Run) -> list[tuple[str, bool]]:
     f1 = r.tally.f1
     out = [(f"{tier}: F1 >= {TARGET_F1[tier]} -> F1 {f1:.3f}", f1 >= TARGET_F1[tier])]
@@ -224,9 +254,10 @@ def main() -> int:
         default="",
         metavar="STEPS",
         help="preparation steps to switch off: polarity,crop,orientation,deskew,scale,contrast,"
-        "denoise",
+        "denoise,dewarp,flatten",
     )
     parser.add_argument("--no-second-strategy", action="store_true")
+    parser.add_argument("--per-image", action="store_true", help="a line per image, worst first")
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract subprocesses inherit it
     tiers = [t for t in args.tiers.split(",") if t]
@@ -264,6 +295,8 @@ def main() -> int:
             mine = run(present, read, canon)
             print(row_text(tier, mine))
             print(details(mine))
+            if args.per_image:
+                print(per_image(mine))
             results += verdicts(tier, mine)
         if baseline is not None:
             base = run(present, baseline, canon)

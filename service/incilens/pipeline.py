@@ -186,6 +186,28 @@ def _strategies(first: _Read, base: PrepOptions) -> list[tuple[str, PrepOptions,
     return plans[:2]
 
 
+#: The band read both ways up to settle a label's orientation, in prepared pixels (glyphs are
+#: about 30 px tall there, so about three lines of up to 30 characters).
+UPRIGHT_SAMPLE = (800, 160)
+
+
+def _reads_better_turned(prepared: Prepared, engine: OcrEngine) -> bool:
+    """Whether a band from the middle of the prepared image reads better upside down.
+
+    Ink statistics guess wrong on capitals, blur and bent lines (9 of the 40 hard photos of the
+    development set), so a small band of a few lines is read both ways up and the more
+    confident read wins by a clear margin. It costs two small reads.
+    """
+    image = prepared.image
+    width, height = UPRIGHT_SAMPLE
+    left = max(0, (image.width - width) // 2)
+    top = max(0, (image.height - height) // 2)
+    band = image.crop((left, top, min(image.width, left + width), min(image.height, top + height)))
+    upright = engine.recognize(band, psm=6)
+    turned = engine.recognize(band.rotate(180), psm=6)
+    return len(turned.words) >= 3 and turned.mean_confidence > upright.mean_confidence + 10
+
+
 def _read(
     image: Any,
     strategy: str,
@@ -200,6 +222,13 @@ def _read(
 ) -> _Read:
     t0 = time.perf_counter()
     prepared = prepare(image, options)
+    if options.turns is None and options.orientation:
+        turned = _reads_better_turned(prepared, engine)
+        if turned:
+            turns = (prepared.steps.get("quarter_turns", 0) + 2) % 4
+            prepared = prepare(image, dataclasses.replace(options, turns=turns))
+        steps = {**prepared.steps, "upside_down_by_reading": turned}
+        prepared = dataclasses.replace(prepared, steps=steps)
     t1 = time.perf_counter()
     ocr = engine.recognize(prepared.image, psm=psm)
     t2 = time.perf_counter()
@@ -240,7 +269,8 @@ def analyze_image(
 ) -> Report:
     """Read a label photo and analyse the text: the text report plus an ``ocr`` section.
 
-    The photo is decoded (EXIF orientation applied), prepared and read. When the read finds no
+    The photo is decoded (EXIF orientation applied) and prepared; a small band is read both
+    ways up to settle which way up the label is; then the whole is read. When the read finds no
     list or recognises too few of its items, up to two other strategies run (a crop from the
     "Ingredients" header down, read as one block; the photo turned upside down when the read was
     gibberish; an adaptive threshold) and the read with the most recognised items wins. Word

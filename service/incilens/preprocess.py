@@ -7,14 +7,20 @@ The steps, in order, each switchable through :class:`PrepOptions` so its effect 
    counted in both polarities and the one with more wins ("the mean is dark" fails on photos).
 2. **crop**: glyphs are smeared into lines and lines into blocks; the block holding the most
    glyphs is kept, with a margin. Tesseract then never reads the table top or the hand.
-3. **orientation**: quarter turns, from the shape of the smeared lines (text lines are long and
-   flat, so a label photographed sideways shows tall ones).
-4. **deskew**: the small angle (within ±12°) that makes the row profile of the glyph mask most
-   peaked, found coarse then fine on a reduced copy.
+3. **orientation**: the angle (within ±90°) that makes the row profile of the glyph mask most
+   peaked, found coarse then fine on a reduced copy, split into quarter turns and a residue;
+   then upside down or not from where the ink sits around each line's core (the pipeline
+   settles doubtful cases by reading a band both ways up).
+4. **deskew**: the residue is undone (with orientation off, only within ±12°); corners are filled
+   with the background's level.
 5. **scale**: the crop is resized so that the median glyph is about 30 px tall, the size
    Tesseract reads best; nothing larger than ``max_pixels`` is produced.
-6. **contrast**: a percentile stretch; then a 3x3 median filter (denoise before any threshold).
-7. **threshold** (off by default): an adaptive threshold after the median filter.
+6. **dewarp**: lines bent round a bottle are straightened: the row profiles of vertical strips are
+   matched to their neighbours' and each column is shifted by a fitted parabola.
+7. **flatten**: the background (a morphological closing wider than any letter) is divided out,
+   which evens out glare, shadows and a bottle's shading.
+8. **contrast**: a percentile stretch; then a 3x3 median filter (denoise before any threshold).
+9. **threshold** (off by default): an adaptive threshold after the median filter.
 
 All analysis runs on a reduced copy (at most ``analysis_side`` pixels); the full-resolution crop
 is transformed once. :class:`Prepared` keeps the affine map from prepared to original
@@ -34,6 +40,9 @@ from PIL import Image
 
 __all__ = ["PrepOptions", "Prepared", "prepare"]
 
+#: Ink below a line's core over ink above it beyond which the text is upside down.
+UPSIDE_DOWN_RATIO = 1.25
+
 # OpenCV's stubs type every result as a generic array; these aliases say what we hold.
 Gray = NDArray[Any]  # 2-D uint8
 Matrix = NDArray[Any]  # 2x3 or 3x3 float64
@@ -50,6 +59,8 @@ class PrepOptions:
     scale: bool = True
     contrast: bool = True
     denoise: bool = True
+    dewarp: bool = True
+    flatten: bool = True
     threshold: bool = False
     analysis_side: int = 1200
     glyph_height: int = 30
@@ -70,13 +81,19 @@ class Prepared:
     image: Image.Image
     to_original: tuple[tuple[float, float, float], tuple[float, float, float]]
     steps: dict[str, Any] = field(default_factory=dict)
+    bend: tuple[float, float, float] = (0.0, 0.0, 0.0)  # dewarp: row shift p2*x^2 + p1*x + p0
 
     def quad(self, left: int, top: int, width: int, height: int) -> list[list[float]]:
         """Map a box of the prepared image to the four corners on the original photo."""
         (a, b, c), (d, e, f) = self.to_original
+        p2, p1, p0 = self.bend
         right, bottom = left + width, top + height
         corners = ((left, top), (right, top), (right, bottom), (left, bottom))
-        return [[round(a * x + b * y + c, 1), round(d * x + e * y + f, 1)] for x, y in corners]
+        out = []
+        for x, y in corners:
+            sy = y + p2 * x * x + p1 * x + p0  # undo the dewarp: the row it was sampled from
+            out.append([round(a * x + b * sy + c, 1), round(d * x + e * sy + f, 1)])
+        return out
 
 
 def _glyphs(gray: Gray) -> tuple[Gray, NDArray[Any]]:
@@ -140,33 +157,48 @@ def _turns(mask: Gray, glyph_h: float) -> int:
     return 1 if elongation(tall, False) > 1.3 * elongation(flat, True) else 0
 
 
-def _skew(mask: Gray) -> float:
-    """The angle in degrees (counter-clockwise) that levels the text lines."""
-    h, w = mask.shape
-    scale = min(1.0, 600 / max(h, w))
-    small = cv2.resize(mask, (max(1, int(w * scale)), max(1, int(h * scale))))
-    centre = (small.shape[1] / 2, small.shape[0] / 2)
+def _levelling_angle(mask: Gray, limit: float = 90.0) -> float:
+    """The angle in degrees (counter-clockwise, within ±``limit``) that levels the text lines.
 
-    def score(angle: float) -> float:
-        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
-        turned = cv2.warpAffine(small, m, (small.shape[1], small.shape[0]))
-        rows = turned.sum(axis=1, dtype=np.float64)
-        return float(np.var(rows))
+    The row profile of the glyph mask is most peaked when the lines are level; the mask is
+    padded to a square of its diagonal so no rotation cuts a corner off. A coarse pass over the
+    whole range on a small copy is refined twice around the best angle on a larger one.
+    """
 
-    best = max(np.arange(-12, 12.5, 1.0), key=score)
-    fine = max(np.arange(best - 1, best + 1.01, 0.2), key=score)
-    return float(fine)
+    def scorer(side_max: int) -> Any:
+        h, w = mask.shape
+        scale = min(1.0, side_max / max(h, w))
+        small = cv2.resize(mask, (max(1, int(w * scale)), max(1, int(h * scale))))
+        side = int(math.hypot(*small.shape)) + 2
+        canvas = np.zeros((side, side), np.uint8)
+        top, left = (side - small.shape[0]) // 2, (side - small.shape[1]) // 2
+        canvas[top : top + small.shape[0], left : left + small.shape[1]] = small
+        centre = (side / 2, side / 2)
+
+        def score(angle: float) -> float:
+            m = cv2.getRotationMatrix2D(centre, float(angle), 1.0)
+            rows = cv2.warpAffine(canvas, m, (side, side)).sum(axis=1, dtype=np.float64)
+            return float(np.var(rows))
+
+        return score
+
+    coarse, fine = scorer(200), scorer(400)
+    step = 3.0 if limit > 20 else 1.0
+    best = float(max(np.arange(-limit, limit + 0.01, step), key=coarse))
+    best = float(max(np.arange(best - step, best + step + 0.01, 0.5), key=fine))
+    return float(max(np.arange(best - 0.4, best + 0.41, 0.1), key=fine))
 
 
-def _upside_down(mask: Gray, angle: float) -> bool:
-    """Whether levelled text lines carry more ink below their core than above it.
+def _ink_below_over_above(mask: Gray, angle: float) -> float | None:
+    """How much more ink levelled text lines carry below their core than above it.
 
     Latin text has more ascenders and capitals than descenders, so the ink above a line's
-    x-height band outweighs the ink below it; upside down, the opposite holds.
+    x-height band outweighs the ink below it (a ratio under 1); upside down, the opposite
+    holds. Capitals alone give about 1: no answer. None when fewer than three lines are seen.
     """
     h, w = mask.shape
     if h < 8 or w < 8:
-        return False
+        return None
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     level = cv2.warpAffine(mask, m, (w, h))
     rows = level.sum(axis=1, dtype=np.float64)
@@ -185,7 +217,78 @@ def _upside_down(mask: Gray, angle: float) -> bool:
             below += float(line[core[-1] + 1 :].sum())
             lines += 1
         start = None
-    return lines >= 3 and below > 1.25 * above
+    if lines < 3:
+        return None
+    return (below + 1.0) / (above + 1.0)
+
+
+def _bend(work: Gray, glyph_h: float, strips: int = 16) -> tuple[float, float, float]:
+    """How far each column's text lines sit below the middle column's, as a parabola in x.
+
+    A label wrapped round a bottle bends its lines. The image is cut into vertical strips; the
+    row profile of each strip's glyphs is matched to its neighbour's within less than half a
+    line, the offsets are chained outwards from the middle, and a parabola is fitted to them
+    (weighted by ink). Returns ``(p2, p1, p0)`` in full-resolution pixels, or zeros when the
+    text is too sparse to tell.
+    """
+    h, w = work.shape
+    r = min(1.0, 900 / max(h, w))
+    small = cv2.resize(work, (max(1, int(w * r)), max(1, int(h * r))), interpolation=cv2.INTER_AREA)
+    mask, stats = _glyphs(small)
+    if len(stats) < 40 or small.shape[1] < strips * 8:
+        return (0.0, 0.0, 0.0)
+    reach = max(2, int(glyph_h * r * 0.45))
+    bounds = np.linspace(0, small.shape[1], strips + 1).astype(int)
+    sigma = max(1.0, glyph_h * r / 6)
+    profiles = []
+    for i in range(strips):
+        rows = mask[:, bounds[i] : bounds[i + 1]].sum(axis=1, dtype=np.float64)
+        profiles.append(cv2.GaussianBlur(rows.reshape(-1, 1), (1, 0), sigma).ravel())
+    ink = np.array([float(p.sum()) for p in profiles])
+    usable = ink > 0.25 * np.median(ink[ink > 0]) if (ink > 0).any() else ink > 0
+
+    def offset(a: NDArray[Any], b: NDArray[Any]) -> int:
+        """The shift d (rows) for which b[y + d] best matches a[y]."""
+        best, best_d = -1.0, 0
+        for d in range(-reach, reach + 1):
+            if d >= 0:
+                score = float(np.dot(a[: len(a) - d], b[d:]))
+            else:
+                score = float(np.dot(a[-d:], b[: len(b) + d]))
+            if score > best:
+                best, best_d = score, d
+        return best_d
+
+    middle = strips // 2
+    shifts = np.zeros(strips)
+    for i in range(middle + 1, strips):
+        shifts[i] = shifts[i - 1] + (offset(profiles[i - 1], profiles[i]) if usable[i] else 0)
+    for i in range(middle - 1, -1, -1):
+        shifts[i] = shifts[i + 1] + (offset(profiles[i + 1], profiles[i]) if usable[i] else 0)
+    centres = (bounds[:-1] + bounds[1:]) / 2
+    if usable.sum() < strips // 2:
+        return (0.0, 0.0, 0.0)
+    weights = np.sqrt(np.where(usable, ink, 0.0))
+    p2, p1, p0 = np.polyfit(centres / r, shifts / r, 2, w=weights)
+    return (float(p2), float(p1), float(p0))
+
+
+def _flatten(work: Gray, glyph_h: float) -> Gray:
+    """Divide out the background: glare, shading, vignetting and a bottle's curve.
+
+    The background is the image with its dark strokes closed over (a morphological closing
+    wider than any letter), taken on a reduced copy and smoothed; each pixel becomes its share
+    of the local background, so text keeps its contrast under a highlight or in a shadow.
+    """
+    h, w = work.shape
+    r = min(1.0, 500 / max(h, w))
+    small = cv2.resize(work, (max(1, int(w * r)), max(1, int(h * r))), interpolation=cv2.INTER_AREA)
+    k = max(3, int(glyph_h * r * 1.5)) | 1
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    background = cv2.GaussianBlur(background, (0, 0), k / 2)
+    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
+    flat = work.astype(np.float32) * 255.0 / np.maximum(background.astype(np.float32), 1.0)
+    return np.clip(flat, 0, 255).astype(np.uint8)
 
 
 def _affine(m: Matrix) -> Matrix:
@@ -233,8 +336,14 @@ def prepare(image: Image.Image, options: PrepOptions | None = None) -> Prepared:
     sx0, sy0, sx1, sy1 = (int(v * reduce) for v in (x0, y0, x1, y1))
     crop_mask = mask[sy0:sy1, sx0:sx1]
 
+    angle: float | None = None
     if opts.turns is not None:
         turns = opts.turns % 4
+    elif opts.orientation and opts.deskew and crop_mask.size:
+        # Any angle: the levelling angle over ±90°, split into quarter turns and a residue.
+        full = _levelling_angle(crop_mask)
+        turns = 1 if full > 45 else 3 if full < -45 else 0
+        angle = full - 90 if turns == 1 else full + 90 if turns == 3 else full
     else:
         turns = _turns(crop_mask, glyph_h) if opts.orientation else 0
     steps["quarter_turns"] = turns
@@ -245,8 +354,11 @@ def prepare(image: Image.Image, options: PrepOptions | None = None) -> Prepared:
         turn = np.array([[0, 1, 0], [-1, 0, old_width - 1], [0, 0, 1]], dtype=np.float64)
         forward = turn @ forward
 
-    angle = _skew(crop_mask) if opts.deskew and crop_mask.size else 0.0
-    if opts.turns is None and opts.orientation and _upside_down(crop_mask, angle):
+    if angle is None:  # forced turns may still leave up to 45 degrees to level
+        limit = 45.0 if opts.turns is not None else 12.0
+        angle = _levelling_angle(crop_mask, limit) if opts.deskew and crop_mask.size else 0.0
+    ratio = _ink_below_over_above(crop_mask, angle) if opts.orientation else None
+    if opts.turns is None and ratio is not None and ratio > UPSIDE_DOWN_RATIO:
         work = np.ascontiguousarray(np.rot90(work, 2))
         h, w = work.shape
         forward = np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], dtype=np.float64) @ forward
@@ -260,8 +372,16 @@ def prepare(image: Image.Image, options: PrepOptions | None = None) -> Prepared:
         new_w, new_h = int(h * sin + w * cos), int(h * cos + w * sin)
         m[0, 2] += new_w / 2 - w / 2
         m[1, 2] += new_h / 2 - h / 2
+        # Fill the new corners with the background's level: replicated edge pixels make streaks
+        # that Tesseract reads as characters.
+        fill = float(np.median(work[:: max(1, h // 200), :: max(1, w // 200)]))
         work = cv2.warpAffine(
-            work, m, (new_w, new_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+            work,
+            m,
+            (new_w, new_h),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=fill,
         )
         forward = _affine(m) @ forward
 
@@ -278,6 +398,35 @@ def prepare(image: Image.Image, options: PrepOptions | None = None) -> Prepared:
             factor = 1.0
     steps["scale"] = round(factor, 3)
 
+    bend = (0.0, 0.0, 0.0)
+    if opts.dewarp and len(stats):
+        bend = _bend(work, glyph_h / reduce * factor)
+        xs = np.arange(work.shape[1], dtype=np.float64)
+        column_shift = bend[0] * xs * xs + bend[1] * xs + bend[2]
+        span = float(column_shift.max() - column_shift.min())
+        curve = abs(bend[0]) * (work.shape[1] / 2) ** 2  # the bend itself, without the slope
+        if curve >= 2.0:  # a bend worth undoing: each column is moved up by its shift
+            h, w = work.shape
+            map_x = np.tile(xs.astype(np.float32), (h, 1))
+            map_y = (np.arange(h, dtype=np.float32)[:, None] + column_shift[None, :]).astype(
+                np.float32
+            )
+            fill = float(np.median(work[:: max(1, h // 200), :: max(1, w // 200)]))
+            work = cv2.remap(
+                work,
+                map_x,
+                map_y,
+                cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_CONSTANT,
+                borderValue=fill,
+            )
+            steps["dewarp_px"] = round(span, 1)
+        else:
+            bend = (0.0, 0.0, 0.0)
+
+    if opts.flatten and len(stats):
+        work = _flatten(work, glyph_h / reduce * factor)
+        steps["flatten"] = "background"
     if opts.contrast:
         low, high = np.percentile(work, (1, 99))
         if high - low > 10:
@@ -299,4 +448,4 @@ def prepare(image: Image.Image, options: PrepOptions | None = None) -> Prepared:
         (float(back[0, 0]), float(back[0, 1]), float(back[0, 2])),
         (float(back[1, 0]), float(back[1, 1]), float(back[1, 2])),
     )
-    return Prepared(Image.fromarray(work), to_original, steps)
+    return Prepared(Image.fromarray(work), to_original, steps, bend)

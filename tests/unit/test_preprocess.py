@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import textwrap
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -97,3 +98,67 @@ def test_steps_can_be_switched_off() -> None:
     prepared = prepare(label(), opts)
     assert prepared.steps["crop"] == [0, 0, *label().size]
     assert prepared.steps["scale"] == 1.0 and "contrast" not in prepared.steps
+
+
+@pytest.mark.parametrize("angle", [37.0, -61.0, 118.0, -152.0, 84.0])
+def test_any_angle_is_levelled(angle: float) -> None:
+    # Quarter turns and deskew together undo the rotation, up to which way up (settled by the
+    # pipeline, which reads a band both ways).
+    photo = label().rotate(angle, expand=True, fillcolor="white", resample=Image.BICUBIC)
+    steps = prepare(photo).steps
+    total = 90 * steps["quarter_turns"] + steps["deskew_degrees"] + angle
+    assert min(total % 180, 180 - total % 180) < 1.0
+
+
+def bent(image: Image.Image, depth: float) -> Image.Image:
+    """Bend every text line into a parabola ``depth`` pixels deep, as round a bottle."""
+    grey = np.asarray(image.convert("L"))
+    h, w = grey.shape
+    xs = np.arange(w, dtype=np.float32)
+    shift = depth * ((xs - w / 2) / (w / 2)) ** 2
+    map_x = np.tile(xs, (h, 1))
+    map_y = (np.arange(h, dtype=np.float32)[:, None] - shift[None, :]).astype(np.float32)
+    out = cv2.remap(grey, map_x, map_y, cv2.INTER_LINEAR, borderValue=255)
+    return Image.fromarray(out)
+
+
+def test_bent_lines_are_straightened_and_boxes_still_map_back() -> None:
+    photo = bent(label(size=24), depth=22)
+    prepared = prepare(photo)
+    # the fitted bend spans the whole crop, margins included, so it is at least the drawn depth
+    assert prepared.steps["dewarp_px"] > 0.7 * 22 * prepared.steps["scale"]
+    # Straight lines: the row profile of the prepared text has deep gaps between lines.
+    ink = np.asarray(prepared.image) < 128
+    rows = ink.sum(axis=1)
+    assert (rows[rows.argmax() - 60 : rows.argmax() + 60] == 0).any()
+    prep = np.asarray(prepared.image)
+    original = np.asarray(photo)
+    ys, xs = np.nonzero(prep < 100)
+    pick = np.random.default_rng(0).choice(len(xs), 200, replace=False)
+    hits = 0
+    for i in pick:
+        (x, y), *_ = prepared.quad(int(xs[i]), int(ys[i]), 0, 0)
+        patch = original[int(y) - 3 : int(y) + 4, int(x) - 3 : int(x) + 4]
+        hits += patch.size > 0 and patch.min() < 128
+    assert hits >= 180
+    assert "dewarp_px" not in prepare(label()).steps  # straight lines are left alone
+
+
+def test_glare_and_shadow_are_flattened() -> None:
+    grey = np.asarray(label(size=26).convert("L")).astype(np.float32)
+    w = grey.shape[1]
+    light = np.linspace(0.35, 1.0, w, dtype=np.float32)[None, :]  # a shadow fading to the right
+    glare = 120 * np.exp(-(((np.arange(w) - w * 0.7) / (w * 0.08)) ** 2))[None, :]
+    lit = np.clip(grey * light + glare, 0, 255).astype(np.uint8)
+    prepared = np.asarray(prepare(Image.fromarray(lit), PrepOptions().without("crop")).image)
+    pw = prepared.shape[1]
+    shadow, glared = prepared[:, : pw // 4], prepared[:, int(pw * 0.6) : int(pw * 0.8)]
+    # the paper is white and the ink dark in the shadow and under the glare alike
+    assert np.median(shadow) > 200 and np.median(glared) > 200
+    ink_in_glare = np.percentile(glared, 3)
+    assert np.percentile(shadow, 3) < 90 and ink_in_glare < 110
+    plain = np.asarray(
+        prepare(Image.fromarray(lit), PrepOptions().without("crop", "flatten")).image
+    )
+    pw = plain.shape[1]
+    assert np.median(plain[:, : pw // 4]) < 170  # without it the paper in the shadow stays grey
