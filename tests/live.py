@@ -88,7 +88,6 @@ class LiveServer:
         env.setdefault("OMP_THREAD_LIMIT", "1")
         env.update(self.extra_env)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("wb")
         cmd = [
             sys.executable,
             "-m",
@@ -103,9 +102,10 @@ class LiveServer:
             "--threads",
             str(self.threads),
         ]
-        self.proc = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
+        with self.log_path.open("wb") as log:  # the child keeps its own descriptor
+            self.proc = subprocess.Popen(
+                cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

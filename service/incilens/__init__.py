@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from incilens.config import DEFAULTS, ENV_PREFIX
     from incilens.cors import init_cors
     from incilens.knowledge_ext import init_kb, init_ocr
+    from incilens.web import init_app as init_web
 
     app = OpenAPI(
         __name__,
@@ -55,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_ocr(app)
     api.init_app(app)
     init_cors(app)
+    init_web(app)
     log.info(
         "INCI Lens %s ready: knowledge base %s (%d entries), tesseract %s",
         __version__,
