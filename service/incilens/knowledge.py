@@ -75,6 +75,8 @@ class KnowledgeBase:
                 f"{path}:1: schema {self.header['schema']} but this code reads {KB_SCHEMA}; "
                 "rebuild it with `make kb`"
             )
+        #: Names matched only exactly (plant common names derived by rule; see kb.build).
+        self.exact_only: frozenset[str] = frozenset(self.header.get("exact_only_names", ()))
         index = self._json_line(1)
         if not isinstance(index, list) or len(index) != len(self._lines) - 2:
             raise KnowledgeBaseError(f"{path}:2: the index does not match the number of records")

@@ -47,6 +47,10 @@ __all__ = ["build", "main", "slugify"]
 _FORMERLY = re.compile(r"^(?P<new>.+?)\s*\(FORMERLY\s+(?P<old>.+)\)$", re.IGNORECASE)
 _SEE_ALSO = re.compile(r"see also INCI:\s*([^)]+)\)", re.IGNORECASE)
 _CI_IN_DESC = re.compile(r"\((CI \d{5})\)")
+# "Cucumis Sativus (Cucumber) Fruit Extract is ...": a plant's Latin name and its common name.
+_COMMON_IN_DESC = re.compile(
+    r"\b([A-Z][a-z]+ [A-Z]?[a-z]+(?: [A-Z]?[a-z]+)?) \(([A-Z][a-z'-]+(?: [A-Z]?[a-z'-]+){0,2})\)"
+)
 ALLERGEN_NAME_FIXES = {"89": "METHYL 2-OCTYNOATE"}
 SOURCE_FILES = [
     "cosing/cosing_ingredients_2021-12.csv",
@@ -173,6 +177,7 @@ class Builder:
             entry = self._resolve(p["inci"], f"profiles/{p['_file']}")
             for name in p.get("common_names", []):
                 entry.add_synonym(name, "common", "curated")
+        self._add_plant_common_names()
         # A synonym never shadows an INCI name, and one name never points at two entries.
         owners: dict[str, set[str]] = {}
         for entry in self.entries.values():
@@ -189,6 +194,44 @@ class Builder:
         self.log(
             f"Synonyms: {self.counts['synonyms']} "
             f"({self.counts['synonyms_dropped_as_ambiguous']} dropped as ambiguous)"
+        )
+
+    def _add_plant_common_names(self) -> None:
+        """Name plant ingredients the way US labels do: "Cucumber Fruit Extract".
+
+        CosIng's descriptions give a plant's common name beside its Latin one ("Cucumis
+        Sativus (Cucumber) Fruit Extract is ..."). A Latin name whose descriptions agree on one
+        common name (two thirds of the mentions; botanical family names such as "Rosaceae" and
+        abbreviations are not common names) lends it to every entry named after that plant:
+        CUCUMIS SATIVUS FRUIT EXTRACT gets "Cucumber Fruit Extract". A common name shared by
+        two plants ("Orange") then points at two entries and is dropped as ambiguous below.
+        """
+        votes: dict[str, Counter[str]] = {}
+        for entry in self.entries.values():
+            for latin, common in _COMMON_IN_DESC.findall(
+                entry.cosing.description if entry.cosing else ""
+            ):
+                if common.endswith("aceae") or common.isupper():
+                    continue
+                votes.setdefault(latin.upper(), Counter())[common] += 1
+        common_of: dict[str, str] = {}
+        for latin, counter in votes.items():
+            common, count = counter.most_common(1)[0]
+            if 3 * count >= 2 * sum(counter.values()) and name_key(common) != name_key(latin):
+                common_of[latin] = common
+        added = 0
+        for entry in self.entries.values():
+            words = entry.inci_name.split(" ")
+            for n in (3, 2):  # the longest Latin name first (CITRUS AURANTIUM DULCIS)
+                latin = " ".join(words[:n])
+                if len(words) > n and latin in common_of:
+                    rest = re.sub(r"[A-Z]+", lambda m: m[0].capitalize(), " ".join(words[n:]))
+                    entry.add_synonym(f"{common_of[latin]} {rest}", "common", "cosing")
+                    added += 1
+                    break
+        self.counts["plant_common_names"] = added
+        self.log(
+            f"Plant common names from CosIng descriptions: {len(common_of)} plants, {added} names"
         )
 
     # -- EU -----------------------------------------------------------------------------
@@ -408,6 +451,16 @@ def build(
         "sources": _source_catalogue(b),
         "functions": dict(sorted(plain.items())),
         "flag_labels": rules.FLAG_LABELS,
+        # Names derived by rule (plant common names): matched exactly, never loosely or fuzzily,
+        # since common words sit close together ("Lemon" and "Melon", "Grape Fruit").
+        "exact_only_names": sorted(
+            {
+                name_key(syn["name"])
+                for r in records
+                for syn in r["synonyms"]
+                if syn["kind"] == "common" and syn["source"] == "cosing"
+            }
+        ),
     }
     payload = (
         "\n".join(

@@ -96,6 +96,9 @@ class Matcher:
         self._loose: dict[str, list[tuple[int, str, bool]]] = {}
         self._folded: dict[str, list[tuple[int, str, bool]]] = {}
         for written, n, key, loose, is_inci in kb.iter_names():
+            if key in kb.exact_only and not is_inci:  # a derived common name: exact only
+                self._key.setdefault(key, []).append((n, written, is_inci))
+                continue
             folded = ocr_fold(loose)
             for table, k in ((self._key, key), (self._loose, loose), (self._folded, folded)):
                 table.setdefault(k, []).append((n, written, is_inci))
