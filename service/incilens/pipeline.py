@@ -17,6 +17,7 @@ from typing import Any
 
 from incilens import __version__
 from incilens.claims import find_claims
+from incilens.errors import OcrTimeout
 from incilens.imaging import load_image
 from incilens.knowledge import KnowledgeBase
 from incilens.matching import MATCHER_VERSION, Matcher, Resolved
@@ -138,6 +139,9 @@ class ImageLimits:
     max_pixels: int = 50_000_000
 
 
+#: No further read starts once a photo has taken this long (seconds): with a 20 s OCR timeout
+#: a request stays well inside the server's worker timeout.
+SECOND_READ_BUDGET_S = 15.0
 #: Below this share of recognised items (or with no list) a second strategy is tried.
 GOOD_READ_SHARE = 0.8
 #: An item whose words were read with less confidence than this (0-100) is marked.
@@ -165,9 +169,15 @@ class _Read:
         return found and recognised >= 3 and share >= GOOD_READ_SHARE
 
 
-def _strategies(first: _Read, base: PrepOptions) -> list[tuple[str, PrepOptions, int]]:
+def _strategies(
+    first: _Read, base: PrepOptions, engine: OcrEngine
+) -> list[tuple[str, PrepOptions, int]]:
     """The reads worth trying after a poor first one, most promising first."""
     plans: list[tuple[str, PrepOptions, int]] = []
+    if base.orientation and base.turns is None and _reads_better_turned(first.prepared, engine):
+        # Upside down: the label's ink statistics guessed wrong (capitals, blur, bent lines).
+        turned = (first.prepared.steps.get("quarter_turns", 0) + 2) % 4
+        return [("turned-180", dataclasses.replace(base, turns=turned), 3)]
     header = next((lst for lst in first.report.lists if lst.header_start is not None), None)
     if header is not None and header.header_start is not None:
         # A crop around the "Ingredients" header: from it to the bottom of the text block.
@@ -179,9 +189,6 @@ def _strategies(first: _Read, base: PrepOptions) -> list[tuple[str, PrepOptions,
             xs, ys = [p[0] for p in quad], [p[1] for p in quad]
             crop = (int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
             plans.append(("header-crop", dataclasses.replace(base, crop_box=crop), 6))
-    if first.ocr.mean_confidence < 50:  # gibberish: most likely read upside down
-        turned = (first.prepared.steps.get("quarter_turns", 0) + 2) % 4
-        plans.append(("turned-180", dataclasses.replace(base, turns=turned), 3))
     plans.append(("block-threshold", dataclasses.replace(base, threshold=True), 6))
     return plans[:2]
 
@@ -222,13 +229,6 @@ def _read(
 ) -> _Read:
     t0 = time.perf_counter()
     prepared = prepare(image, options)
-    if options.turns is None and options.orientation:
-        turned = _reads_better_turned(prepared, engine)
-        if turned:
-            turns = (prepared.steps.get("quarter_turns", 0) + 2) % 4
-            prepared = prepare(image, dataclasses.replace(options, turns=turns))
-        steps = {**prepared.steps, "upside_down_by_reading": turned}
-        prepared = dataclasses.replace(prepared, steps=steps)
     t1 = time.perf_counter()
     ocr = engine.recognize(prepared.image, psm=psm)
     t2 = time.perf_counter()
@@ -269,11 +269,11 @@ def analyze_image(
 ) -> Report:
     """Read a label photo and analyse the text: the text report plus an ``ocr`` section.
 
-    The photo is decoded (EXIF orientation applied) and prepared; a small band is read both
-    ways up to settle which way up the label is; then the whole is read. When the read finds no
-    list or recognises too few of its items, up to two other strategies run (a crop from the
-    "Ingredients" header down, read as one block; the photo turned upside down when the read was
-    gibberish; an adaptive threshold) and the read with the most recognised items wins. Word
+    The photo is decoded (EXIF orientation applied), prepared and read. When the read finds no
+    list or recognises too few of its items, a small band is read both ways up: if it reads
+    better upside down, the photo is read again turned; otherwise up to two other strategies
+    run (a crop from the "Ingredients" header down, read as one block; an adaptive threshold).
+    The read with the most recognised items wins. Word
     boxes come back in the coordinates of the uploaded photo after EXIF orientation. ``prep``
     and ``second_strategy`` exist so that benchmarks can measure each step's worth.
     """
@@ -291,10 +291,15 @@ def analyze_image(
     }
     reads = [_read(loaded.image, "default", prep, 3, **common)]
     if second_strategy and not reads[0].good:
-        for strategy, options, psm in _strategies(reads[0], prep):
-            reads.append(_read(loaded.image, strategy, options, psm, **common))
-            if reads[-1].good:
-                break
+        try:
+            for strategy, options, psm in _strategies(reads[0], prep, engine):
+                if time.perf_counter() - started > SECOND_READ_BUDGET_S:
+                    break  # a slow photo keeps what it has rather than outrun the worker
+                reads.append(_read(loaded.image, strategy, options, psm, **common))
+                if reads[-1].good:
+                    break
+        except OcrTimeout:  # a later read that times out costs its time, not the first read
+            pass
     best = max(reads, key=lambda r: r.quality)
     timings = {"decode": decoded - started}
     for stage in ("prepare", "ocr", "analysis"):

@@ -17,6 +17,7 @@ from tests.fakes import CrashingOcrEngine, FakeOcrEngine, HangingOcrEngine
 
 from incilens import create_app, ocr
 from incilens.cli import main
+from incilens.errors import OcrTimeout
 
 URL = "/v1/analyze/image"
 LABEL = (
@@ -165,6 +166,27 @@ def test_engine_faults_are_json_errors(engine: Any, status: int, code: str) -> N
     assert response.status_code == status
     assert response.get_json()["error"]["code"] == code
     assert client.post("/v1/analyze/text", json={"text": "Aqua"}).status_code == 200
+
+
+class FirstReadOnlyEngine(FakeOcrEngine):
+    """Reads a poor list once; every later read (band check, second strategy) times out."""
+
+    def recognize(self, image: Image.Image, *, psm: int = 3) -> Any:
+        if self.calls:
+            self.calls.append((image.size, psm))
+            raise OcrTimeout("too slow")
+        return super().recognize(image, psm=psm)
+
+
+def test_a_later_read_that_times_out_keeps_the_first() -> None:
+    engine = FirstReadOnlyEngine("Ingredients: Aqua, Qwzx Blorp, Glycerin, Vrrm Tlak, Zzk")
+    client = create_app({"TESTING": True, "OCR_ENGINE": engine}).test_client()
+    response = post(client, render())
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["summary"]["counts"]["recognised"] == 2
+    assert [a["strategy"] for a in body["ocr"]["attempts"]] == ["default"]
+    assert len(engine.calls) >= 2  # a later read was tried
 
 
 def test_report_shape_with_the_ocr_section(fake_client: FlaskClient) -> None:
