@@ -273,7 +273,8 @@ def analyze_image(
     list or recognises too few of its items, a small band is read both ways up: if it reads
     better upside down, the photo is read again turned; otherwise up to two other strategies
     run (a crop from the "Ingredients" header down, read as one block; an adaptive threshold).
-    The read with the most recognised items wins. Word
+    If the turned read is still poor, those two run on it. The read with the most recognised
+    items wins; no further read starts after :data:`SECOND_READ_BUDGET_S`. Word
     boxes come back in the coordinates of the uploaded photo after EXIF orientation. ``prep``
     and ``second_strategy`` exist so that benchmarks can measure each step's worth.
     """
@@ -291,13 +292,15 @@ def analyze_image(
     }
     reads = [_read(loaded.image, "default", prep, 3, **common)]
     if second_strategy and not reads[0].good:
+        plans = _strategies(reads[0], prep, engine)
         try:
-            for strategy, options, psm in _strategies(reads[0], prep, engine):
-                if time.perf_counter() - started > SECOND_READ_BUDGET_S:
-                    break  # a slow photo keeps what it has rather than outrun the worker
+            while plans and time.perf_counter() - started < SECOND_READ_BUDGET_S:
+                strategy, options, psm = plans.pop(0)
                 reads.append(_read(loaded.image, strategy, options, psm, **common))
                 if reads[-1].good:
                     break
+                if strategy == "turned-180":  # the right way up now, but still poor: go on
+                    plans = _strategies(reads[-1], options, engine)
         except OcrTimeout:  # a later read that times out costs its time, not the first read
             pass
     best = max(reads, key=lambda r: r.quality)
