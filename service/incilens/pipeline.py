@@ -292,8 +292,8 @@ def analyze_image(
     }
     reads = [_read(loaded.image, "default", prep, 3, **common)]
     if second_strategy and not reads[0].good:
-        plans = _strategies(reads[0], prep, engine)
         try:
+            plans = _strategies(reads[0], prep, engine)  # may read a band both ways up
             while plans and time.perf_counter() - started < SECOND_READ_BUDGET_S:
                 strategy, options, psm = plans.pop(0)
                 reads.append(_read(loaded.image, strategy, options, psm, **common))
