@@ -160,33 +160,33 @@ def _turns(mask: Gray, glyph_h: float) -> int:
 def _levelling_angle(mask: Gray, limit: float = 90.0) -> float:
     """The angle in degrees (counter-clockwise, within ±``limit``) that levels the text lines.
 
-    The row profile of the glyph mask is most peaked when the lines are level; the mask is
-    padded to a square of its diagonal so no rotation cuts a corner off. A coarse pass over the
-    whole range on a small copy is refined twice around the best angle on a larger one.
+    Each glyph of the mask is a point (its centroid, weighted by its ink). Turned by the right
+    angle, the points fall into a few narrow bands, the lines, so the histogram of their heights
+    is most peaked (the sum of its squared bins is largest). Turning points instead of pixels
+    makes every angle cheap: a coarse pass over the whole range, then two finer ones.
     """
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count <= 2:
+        return 0.0
+    xs, ys = centroids[1:, 0], centroids[1:, 1]
+    weights = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
+    band = max(1.0, float(np.median(stats[1:, cv2.CC_STAT_HEIGHT])) / 3)
+    reach = math.hypot(*mask.shape)
+    bins = int(2 * reach / band) + 2
 
-    def scorer(side_max: int) -> Any:
-        h, w = mask.shape
-        scale = min(1.0, side_max / max(h, w))
-        small = cv2.resize(mask, (max(1, int(w * scale)), max(1, int(h * scale))))
-        side = int(math.hypot(*small.shape)) + 2
-        canvas = np.zeros((side, side), np.uint8)
-        top, left = (side - small.shape[0]) // 2, (side - small.shape[1]) // 2
-        canvas[top : top + small.shape[0], left : left + small.shape[1]] = small
-        centre = (side / 2, side / 2)
+    def best(angles: NDArray[Any]) -> float:
+        theta = np.radians(angles)[:, None]
+        heights = -xs[None, :] * np.sin(theta) + ys[None, :] * np.cos(theta)  # as cv2 turns
+        cells = ((heights + reach) / band).astype(np.int64)
+        cells += np.arange(len(angles))[:, None] * bins
+        hist = np.bincount(cells.ravel(), np.tile(weights, len(angles)), len(angles) * bins)
+        scores = (hist.reshape(len(angles), bins) ** 2).sum(axis=1)
+        return float(angles[int(np.argmax(scores))])
 
-        def score(angle: float) -> float:
-            m = cv2.getRotationMatrix2D(centre, float(angle), 1.0)
-            rows = cv2.warpAffine(canvas, m, (side, side)).sum(axis=1, dtype=np.float64)
-            return float(np.var(rows))
-
-        return score
-
-    coarse, fine = scorer(200), scorer(400)
-    step = 3.0 if limit > 20 else 1.0
-    best = float(max(np.arange(-limit, limit + 0.01, step), key=coarse))
-    best = float(max(np.arange(best - step, best + step + 0.01, 0.5), key=fine))
-    return float(max(np.arange(best - 0.4, best + 0.41, 0.1), key=fine))
+    step = 2.0 if limit > 20 else 1.0
+    angle = best(np.arange(-limit, limit + 0.01, step))
+    angle = best(np.arange(angle - step, angle + step + 0.01, 0.25))
+    return best(np.arange(angle - 0.25, angle + 0.26, 0.05))
 
 
 def _ink_below_over_above(mask: Gray, angle: float) -> float | None:
