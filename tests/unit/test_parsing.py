@@ -219,6 +219,30 @@ def test_percentages_nano_and_footnotes_are_kept_as_annotations() -> None:
     assert aloe.footnote == "Certified organic"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "legend"),
+    [
+        # the comma before the legend lost, and the legend running on into a notice
+        (
+            "Ingredients: Aqua, Phenoxyethanol * Essential Oil Please be aware that lists vary.",
+            ["Aqua", "Phenoxyethanol"],
+            "Essential Oil",
+        ),
+        ("INGREDIENTS: AQUA, PARFUM ** ORGANIC", ["AQUA", "PARFUM"], "ORGANIC"),
+        # a mark with nothing after it is only a mark; the list goes on
+        ("Ingredients: Rosa Water *, Glycerin", ["Rosa Water", "Glycerin"], None),
+    ],
+)
+def test_a_legend_on_the_last_items_line(
+    text: str, expected: list[str], legend: str | None
+) -> None:
+    parsed = parse(text)
+    assert names(text) == expected
+    assert dict(parsed.lists[0].footnotes).get("*") == legend
+    if legend:
+        assert parsed.tokens[-1].footnote == legend
+
+
 def test_offsets_point_at_the_name_as_printed() -> None:
     text = "INGREDIENTS: AQUA (WATER), GLYC-\nERIN, NIACINAMIDE 5%, PARFUM*."
     for token in parse(text).tokens:

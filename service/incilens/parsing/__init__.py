@@ -26,6 +26,7 @@ from incilens.models import IngredientList, Token
 from incilens.parsing.headers import HEADER_RE, _Header, _headers
 from incilens.parsing.pieces import (
     _FOOTNOTE_START,
+    _INNER_LEGEND,
     _LATIN,
     _NUMBERING,
     MAX_ITEM_CHARS,
@@ -39,7 +40,10 @@ from incilens.parsing.tokens import _add_token
 
 __all__ = ["HEADER_RE", "MAX_ITEM_CHARS", "PARSER_VERSION", "ParsedText", "fold", "parse"]
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
+#: How much of a legend that runs on into prose is kept ("Essential Oil Please be aware ...").
+LEGEND_WORDS = 6
+_PROSE_STARTS = frozenset({"please", "note", "this", "these", "the", "may", "all", "see", "for"})
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,13 @@ def _read_list(
         if pieces and _FOOTNOTE_START.match(raw):
             footnotes[raw[0]] = raw.lstrip("*†‡°¹²³⁴⁵⁶⁷⁸⁹()0123456789 \t").rstrip(". ")
             continue
+        inner = _INNER_LEGEND.match(text, p.start, p.end) if pieces else None
+        if inner is not None:  # "Phenoxyethanol * Essential Oil ...": the last item, a legend
+            words = text[inner.end() : p.end].split()[:LEGEND_WORDS]
+            cut = next((i for i, w in enumerate(words) if i and w.lower() in _PROSE_STARTS), None)
+            footnotes[inner["mark"][0]] = " ".join(words[:cut]).rstrip(". ")
+            pieces.append(_Piece(p.start, inner.end("mark"), p.sep, p.label))
+            break
         if _is_terminator(raw) and not (p.label and not pieces):
             break
         if _is_prose(raw) or len(raw) > MAX_ITEM_CHARS * 4:

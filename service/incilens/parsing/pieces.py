@@ -110,6 +110,11 @@ _LOWER_WORD = re.compile(r"(?:^|\s)[^\W\d_A-Z]")
 _NUMBERING = re.compile(r"^\(?\d{1,3}[.)]$")
 
 
+# The list's last name, then a free-standing footnote mark and its legend on the same line:
+# "Phenoxyethanol * Essential Oil" (the comma before the legend lost).
+_INNER_LEGEND = re.compile(
+    r"(?P<item>\s*[^\W\d_][^*†‡]{2,}?)\s+(?P<mark>\*+|†|‡)[ \t]*(?=[^\W\d_])"
+)
 _FOOTNOTE_START = re.compile(r"^(?:\*+|†|‡|°|[¹²³⁴⁵⁶⁷⁸⁹]|\(\d\))[ \t]*[^\W\d_]")
 
 
