@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -45,3 +46,22 @@ def app() -> Flask:
 def client(app: Flask) -> Iterator[FlaskClient]:
     with app.test_client() as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """One Playwright driver for the whole session (its sync API allows one per thread).
+
+    The page tests (tests/browser) and the extension tests (tests/extension) both launch
+    Debian's Chromium from it; ``playwright install`` is never run.
+    """
+    import importlib.util
+
+    need(importlib.util.find_spec("playwright") is not None, "playwright is not installed")
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()

@@ -7,7 +7,6 @@ errors, CSP violations and console errors fail the test that caused them.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,16 +45,14 @@ document.addEventListener("DOMContentLoaded", () => {
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    need(importlib.util.find_spec("playwright") is not None, "playwright is not installed")
+def browser(playwright: Any) -> Iterator[Any]:
     path = chromium_path()
     need(path is not None, "chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, headless=True, args=list(CHROMIUM_ARGS))
-        yield chromium
-        chromium.close()
+    chromium = playwright.chromium.launch(
+        executable_path=path, headless=True, args=list(CHROMIUM_ARGS)
+    )
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(scope="session")

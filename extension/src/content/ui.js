@@ -1,0 +1,199 @@
+/*
+ * The tooltip card and the summary badge. Each lives in its own shadow root, so the page's
+ * styles cannot reach them and theirs cannot leak out. Everything is built with createElement
+ * and textContent: page and server text is never parsed as HTML.
+ * Classic script: globalThis.INCILENS.ui.
+ */
+(function (root) {
+  "use strict";
+  const ns = (root.INCILENS = root.INCILENS || {});
+  if (ns.ui) return;
+
+  const UI_ATTR = "data-incilens-ui";
+  const CONCERN_LABEL = {
+    high: "High concern", moderate: "Moderate concern", low: "Low concern",
+    none: "No known concern", unknown: "Not recognised",
+  };
+  const CHIP_LABEL = { high: "high concern", moderate: "moderate", low: "low", none: "no concern" };
+  const VEGAN_LABEL = { vegan: "Vegan", not_vegan: "Not vegan", maybe: "May be animal-derived", unknown: "Unknown" };
+
+  const CSS = `
+:host { all: initial; }
+.card { font: 13px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2939; background: #fff;
+  border: 1px solid #d0d5dd; border-radius: 8px; box-shadow: 0 8px 24px rgba(16,24,40,.18);
+  padding: 10px 12px; max-width: 360px; max-height: 420px; overflow: auto; box-sizing: border-box; }
+.card h2 { font-size: 15px; margin: 0 0 2px; }
+.pill { display: inline-block; border-radius: 999px; padding: 1px 8px; font-size: 12px; font-weight: 600; }
+.c-high { background: #fee4e2; color: #912018; } .c-moderate { background: #fef0c7; color: #93370d; }
+.c-low { background: #fefbe8; color: #854a0e; } .c-none { background: #dcfae6; color: #085d3a; }
+.c-unknown { background: #f2f4f7; color: #344054; }
+dl { margin: 6px 0 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; }
+dt { font-weight: 600; color: #475467; } dd { margin: 0; }
+p { margin: 6px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
+.muted { color: #667085; font-size: 12px; }
+.badge { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2939; background: #f9fafb;
+  border: 1px solid #d0d5dd; border-left: 4px solid #166552; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
+.badge strong { font-weight: 700; } .chips { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 4px; }
+`;
+
+  function h(doc, tag, props, children) {
+    const node = doc.createElement(tag);
+    if (props) {
+      for (const [key, value] of Object.entries(props)) {
+        if (value === undefined || value === null) continue;
+        if (key === "text") node.textContent = String(value);
+        else if (key === "className") node.className = value;
+        else node.setAttribute(key, String(value));
+      }
+    }
+    for (const child of children || []) if (child) node.appendChild(child);
+    return node;
+  }
+
+  function rating(r) {
+    if (!r || r.max === undefined || r.max === null) return null;
+    return r.min !== r.max ? `${r.min}–${r.max} of 5` : `${r.max} of 5`;
+  }
+
+  /** Sentences describing an ingredient's EU regulatory status. */
+  function euStatus(ing) {
+    const out = [];
+    for (const e of ing.eu || []) {
+      const bits = [`Annex ${e.annex}/${e.ref}: ${e.status || "listed"}`];
+      if (e.max_concentration) bits.push(`max ${e.max_concentration}`);
+      if (e.condition) bits.push(e.condition);
+      out.push(bits.join(", "));
+    }
+    for (const u of ing.eu_upcoming || []) out.push(`From ${u.date}: ${u.what_changes || u.obligation}`);
+    return out;
+  }
+
+  /** The rows of the tooltip card: [term, value] pairs, from one report item (pure). */
+  function cardRows(item, report) {
+    const ing = item.ingredient;
+    const rows = [];
+    if (!ing) return rows;
+    const functions = (ing.functions || []).map((f) => f.plain || f.name).filter(Boolean);
+    if (functions.length) rows.push(["What it does", functions.join(" ")]);
+    const com = rating(ing.comedogenic);
+    if (com) rows.push(["Comedogenic", com]);
+    const irr = rating(ing.irritancy);
+    if (irr) rows.push(["Irritancy", irr]);
+    if (ing.origin && ing.origin.value) rows.push(["Origin", ing.origin.value]);
+    if (ing.vegan && ing.vegan.status) rows.push(["Vegan", VEGAN_LABEL[ing.vegan.status] || ing.vegan.status]);
+    if (ing.pregnancy) rows.push(["Pregnancy", (ing.pregnancy.caution ? "Caution: " : "") + (ing.pregnancy.note || (ing.pregnancy.caution ? "ask your doctor" : "no known concern"))]);
+    if (ing.photosensitizing) rows.push(["Sun", ing.photosensitizing.note || (ing.photosensitizing.value ? "Makes skin more sensitive to the sun." : "No effect on sun sensitivity.")]);
+    const side = (ing.side_effects && ing.side_effects.items) || [];
+    if (side.length) rows.push(["Side effects", side.join("; ")]);
+    const flags = (ing.flags || []).map((f) => f.label).filter(Boolean);
+    if (flags.length) rows.push(["Flags", flags.join(", ")]);
+    const eu = euStatus(ing);
+    rows.push(["EU status", eu.length ? eu.join(" · ") : "Not restricted in the EU annexes"]);
+    const forYou = ((report.summary && report.summary.for_you) || []).filter((g) => (g.items || []).some((i) => i.position === item.position));
+    if (forYou.length) rows.unshift(["For you", forYou.map((g) => g.title).join("; ")]);
+    return rows;
+  }
+
+  /** Build the tooltip card for one item. */
+  function buildCard(doc, item, report) {
+    const ing = item.ingredient;
+    const concern = CONCERN_LABEL[item.concern] ? item.concern : "unknown";
+    const title = (ing && ing.display_name) || item.text;
+    const card = h(doc, "div", { className: "card", role: "tooltip", id: "card" }, [
+      h(doc, "h2", { text: title }),
+      h(doc, "span", { className: `pill c-${concern}`, text: CONCERN_LABEL[concern] }),
+    ]);
+    if (ing && ing.inci_name && ing.inci_name.toLowerCase() !== String(title).toLowerCase()) {
+      card.appendChild(h(doc, "p", { className: "muted", text: "INCI: " + ing.inci_name }));
+    }
+    const about = ing && ((ing.summary && ing.summary.text) || (ing.description && ing.description.text));
+    if (about) card.appendChild(h(doc, "p", { text: about }));
+    const reasons = (item.reasons || []).map((r) => r.text).filter((t) => t && t !== about);
+    if (reasons.length && item.concern !== "none") card.appendChild(h(doc, "p", { text: reasons.join(" ") }));
+    const rows = cardRows(item, report);
+    if (rows.length) {
+      const dl = h(doc, "dl");
+      for (const [term, value] of rows) {
+        dl.appendChild(h(doc, "dt", { text: term }));
+        dl.appendChild(h(doc, "dd", { text: value }));
+      }
+      card.appendChild(dl);
+    }
+    if (ing && (ing.sources || []).length) card.appendChild(h(doc, "p", { className: "muted", text: "Sources: " + ing.sources.join(", ") }));
+    if (!ing) card.appendChild(h(doc, "p", { text: `"${item.text}" is not in the INCI Lens knowledge base; check the spelling on the pack.` }));
+    return card;
+  }
+
+  function shadowHost(doc, id) {
+    const host = doc.createElement("div");
+    host.setAttribute(UI_ATTR, "");
+    if (id) host.id = id;
+    const shadow = host.attachShadow({ mode: "open" });
+    shadow.appendChild(h(doc, "style", { text: CSS }));
+    return { host, shadow };
+  }
+
+  /** The tooltip: one fixed-position shadow host; show(mark, card) / hide(). */
+  function createTooltip(doc) {
+    const { host, shadow } = shadowHost(doc, "incilens-tooltip");
+    host.style.cssText = "position:fixed!important;z-index:2147483647!important;top:0;left:0;display:none!important;";
+    let current = null;
+    return {
+      host,
+      get current() { return current; },
+      show(mark, card) {
+        if (!host.isConnected) (doc.body || doc.documentElement).appendChild(host);
+        const old = shadow.querySelector(".card");
+        if (old) old.remove();
+        shadow.appendChild(card);
+        current = mark;
+        host.style.setProperty("display", "block", "important");
+        const r = mark.getBoundingClientRect();
+        const view = doc.defaultView;
+        const w = Math.min(360, view.innerWidth - 16);
+        const below = view.innerHeight - r.bottom;
+        const left = Math.max(8, Math.min(r.left, view.innerWidth - w - 8));
+        host.style.left = left + "px";
+        const cardH = card.getBoundingClientRect().height || 200;
+        host.style.top = (below >= cardH + 8 || below > r.top ? r.bottom + 6 : Math.max(8, r.top - cardH - 6)) + "px";
+      },
+      hide() {
+        current = null;
+        host.style.setProperty("display", "none", "important");
+      },
+      remove() {
+        current = null;
+        host.remove();
+      },
+    };
+  }
+
+  /** The summary badge placed beside the list. */
+  function createBadge(doc, report) {
+    const { host, shadow } = shadowHost(doc, null);
+    host.className = "incilens-badge-host";
+    const s = report.summary || {};
+    const counts = s.counts || {};
+    const cc = s.concern_counts || {};
+    const box = h(doc, "div", { className: "badge", role: "note", "aria-label": "INCI Lens summary" });
+    box.appendChild(h(doc, "strong", { text: "INCI Lens" }));
+    box.appendChild(doc.createTextNode(` · ${counts.items || 0} ingredients, ${counts.recognised || 0} recognised`));
+    const chips = h(doc, "div", { className: "chips" });
+    for (const level of ["high", "moderate", "low", "none"]) {
+      if (cc[level]) chips.appendChild(h(doc, "span", { className: `pill c-${level}`, "data-level": level, text: `${cc[level]} ${CHIP_LABEL[level]}` }));
+    }
+    box.appendChild(chips);
+    for (const group of s.for_you || []) {
+      box.appendChild(h(doc, "p", { className: "for-you", text: `For you: ${group.title} (${(group.items || []).map((i) => i.name).join(", ")})` }));
+    }
+    const unknown = (counts.unrecognised_items || []).map((i) => i.name);
+    if (unknown.length) box.appendChild(h(doc, "p", { className: "unrecognised muted", text: "Not recognised: " + unknown.join(", ") }));
+    if (s.reliability && s.reliability.message && s.reliability.level !== "good") {
+      box.appendChild(h(doc, "p", { className: "muted", text: s.reliability.message }));
+    }
+    shadow.appendChild(box);
+    return host;
+  }
+
+  ns.ui = Object.freeze({ buildCard, cardRows, createTooltip, createBadge, CONCERN_LABEL, UI_ATTR });
+})(globalThis);

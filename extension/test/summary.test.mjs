@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { badgeFor, compactSummary, countConcerns } from "../src/background/summary.js";
+import { sampleReport } from "./helpers.mjs";
+
+test("countConcerns: moderate and high items, plus what matters to the profile, once each", () => {
+  assert.equal(countConcerns({ ingredients: [], summary: { for_you: [] } }), 0);
+  const report = sampleReport();
+  assert.equal(countConcerns(report), 3); // Parfum, Sodium Lauryl Sulfate, Retinol
+  report.summary.for_you = [
+    { title: "Avoid", items: [{ position: 3 }, { position: 4 }] }, // Parfum (already counted), Linalool
+  ];
+  assert.equal(countConcerns(report), 4);
+});
+
+test("badgeFor: a number, a warning sign, or nothing", () => {
+  assert.equal(badgeFor(null).text, "");
+  assert.equal(badgeFor({ status: "not_found" }).text, "");
+  assert.equal(badgeFor({ status: "analysing" }).text, "…");
+  const down = badgeFor({ status: "error", error: { message: "Cannot reach the INCI Lens server." } });
+  assert.equal(down.text, "!");
+  assert.match(down.title, /Cannot reach/);
+  const summary = compactSummary(sampleReport());
+  assert.equal(badgeFor({ status: "done", summary }).text, "3");
+  assert.equal(badgeFor({ status: "done", summary: { ...summary, concerns: 0, concernCounts: { high: 0 } } }).color, "#067647");
+});
+
+test("compactSummary keeps what the popup shows", () => {
+  const s = compactSummary(sampleReport());
+  assert.deepEqual(
+    { items: s.items, recognised: s.recognised, unrecognised: s.unrecognised, concerns: s.concerns, worst: s.worst.map((w) => w.name) },
+    { items: 9, recognised: 8, unrecognised: ["Xyzzyplum Extract"], concerns: 3, worst: ["Parfum", "Sodium Lauryl Sulfate", "Retinol"] },
+  );
+  assert.deepEqual(s.flags.map((f) => f.id), ["fragrance", "fragrance_allergen", "sulfate_surfactant", "retinoid", "comedogenic", "pregnancy_caution", "photosensitising", "eu_restricted"]);
+  assert.equal(s.reliability.level, "fair");
+});

@@ -1,0 +1,209 @@
+"""Each supported retailer's product page (and a generic shop) in real Chromium.
+
+The expected ingredients, and nothing else, are highlighted; the summary badge sits beside the
+list; the toolbar badge counts the concerns. Counts come from the real service.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extension.harness import PAGES, Extension, marks_by_item, screenshot, wait_for_marks
+
+# (fixture, selector of the element that holds the list, expected items in order)
+RETAILERS: list[tuple[str, str, list[str]]] = [
+    (
+        "sephora",
+        "#ingredients",
+        "Water, Glycerin, Niacinamide, Propanediol, Retinol, Sodium Hyaluronate, Phenoxyethanol, "
+        "Parfum, Linalool, Xanthan Gum".split(", "),
+    ),
+    (
+        "amazon",
+        "#important-information .content:nth-of-type(2)",
+        "Water, Glycerin, Cocamidopropyl Betaine, Sodium Lauroyl Lactylate, Ceramide NP, "
+        "Sodium Chloride, Sodium Lauryl Sulfate, Citric Acid, Disodium EDTA".split(", "),
+    ),
+    (
+        "boots",
+        "#product_ingredients",
+        "Aqua (Water), Homosalate, Glycerin, Ethylhexyl Salicylate, Butyl Methoxydibenzoylmethane, "
+        "Octocrylene, Cetearyl Alcohol, Dimethicone, Phenoxyethanol, Parfum (Fragrance), Limonene, "
+        "Benzyl Alcohol".split(", "),
+    ),
+    (
+        "target",
+        "[data-test='item-details-ingredients']",
+        "Water, Glycerin, Butyrospermum Parkii Butter, Isopropyl Myristate, Stearic Acid, "
+        "Glyceryl Stearate, Dimethicone, Petrolatum, Fragrance, Propylparaben".split(", "),
+    ),
+    (
+        "iherb",
+        ".prodOverviewIngred",
+        "Aloe Barbadensis Leaf Juice, Glycerin, Carbomer, Triethanolamine, Tocopheryl Acetate, "
+        "Allantoin, Potassium Sorbate, Sodium Benzoate, Citric Acid".split(", "),
+    ),
+    (
+        "yesstyle",
+        "[data-section='ingredients']",
+        [
+            "Water",
+            "Centella Asiatica Extract",
+            "Butylene Glycol",
+            "Niacinamide",
+            "1,2-Hexanediol",
+            "Panthenol",
+            "Madecassoside",
+            "Allantoin",
+            "Sodium Hyaluronate",
+            "Ethylhexylglycerin",
+        ],
+    ),
+    (
+        "lookfantastic",
+        "#tab-ingredients",
+        "Aqua (Water), Kaolin, Glycerin, Bentonite, Salicylic Acid, Titanium Dioxide, Xanthan Gum, "
+        "Phenoxyethanol, Eucalyptus Globulus Leaf Oil, Limonene".split(", "),
+    ),
+]
+
+
+def assert_only_inside(page: object, selector: str) -> None:
+    outside = page.evaluate(  # type: ignore[attr-defined]
+        """(sel) => {
+            const box = document.querySelector(sel);
+            return [...document.querySelectorAll("mark")].filter(m => !box.contains(m))
+                .map(m => m.textContent);
+        }""",
+        selector,
+    )
+    assert outside == []
+
+
+@pytest.mark.parametrize(("name", "selector", "expected"), RETAILERS, ids=[r[0] for r in RETAILERS])
+def test_the_list_and_nothing_else_is_highlighted(
+    ext: Extension, name: str, selector: str, expected: list[str]
+) -> None:
+    page = ext.open(name)
+    wait_for_marks(page)
+    assert marks_by_item(page) == expected
+    assert_only_inside(page, selector)
+    # One summary badge, in a shadow root, just before the list.
+    badges = page.locator("[data-incilens-ui].incilens-badge-host")
+    assert badges.count() == 1
+    assert (
+        f"{len(expected)} ingredients" in page.locator(".incilens-badge-host .badge").inner_text()
+    )
+    tab, state = ext.tab_state(PAGES[name], until=lambda s: s["status"] == "done")
+    assert state["summary"]["items"] == len(expected)
+    assert ext.badge(tab) == str(state["summary"]["concerns"])
+    screenshot(page, f"extension-{name}")
+
+
+def test_sephora_key_ingredient_notes_are_not_highlighted(ext: Extension) -> None:
+    page = ext.open("sephora")
+    wait_for_marks(page)
+    # "-Niacinamide: Brightens ..." and the "About" text name ingredients but are not the list.
+    assert page.locator("[data-at='about_the_product'] mark").count() == 0
+    notes = page.evaluate(
+        """() => [...document.querySelectorAll('mark')].filter(m => {
+               const before = m.previousSibling;
+               return before && before.nodeType === 3 && before.data.endsWith('-');
+           }).length"""
+    )
+    assert notes == 0
+    # The page's own `mark {display: block; background: black}` does not reach our marks.
+    style = page.evaluate(
+        "() => getComputedStyle(document.querySelector('mark.incilens-mark')).display"
+    )
+    assert style == "inline"
+
+
+def test_the_toolbar_badge_counts_concerns(ext: Extension) -> None:
+    page = ext.open("sephora")
+    wait_for_marks(page)
+    tab, state = ext.tab_state(PAGES["sephora"], until=lambda s: s["status"] == "done")
+    # Retinol and Parfum are rated moderate; nothing matters to an empty profile.
+    assert [w["name"] for w in state["summary"]["worst"]] == ["Retinol", "Parfum"]
+    assert ext.badge(tab) == "2"
+
+
+def test_a_panel_that_opens_on_click_and_loads_late(ext: Extension) -> None:
+    page = ext.open("ulta")
+    ext.tab_state(PAGES["ulta"], until=lambda s: s["status"] == "not_found")
+    assert page.locator("mark").count() == 0
+    page.get_by_role("button", name="Ingredients").click()
+    wait_for_marks(page)
+    assert marks_by_item(page) == [
+        "Aqua/Water/Eau",
+        "Caprylic/Capric Triglyceride",
+        "Glycerin",
+        "Cetearyl Alcohol",
+        "Ceramide NP",
+        "Cholesterol",
+        "Shea Butter",
+        "Dimethicone",
+        "Tocopherol",
+        "Carbomer",
+        "Methylparaben",
+    ]
+    assert_only_inside(page, ".ProductDetail__ingredients")
+    assert page.locator("#Details mark").count() == 0
+
+
+def test_a_single_page_app_that_renders_the_list_late(ext: Extension) -> None:
+    page = ext.open("douglas")
+    ext.tab_state(PAGES["douglas"], until=lambda s: s["status"] == "not_found")
+    wait_for_marks(page)
+    assert marks_by_item(page) == [
+        "AQUA",
+        "CAPRYLIC/CAPRIC TRIGLYCERIDE",
+        "GLYCERIN",
+        "SQUALANE",
+        "RETINOL",
+        "TOCOPHEROL",
+        "BHT",
+        "CARBOMER",
+        "SODIUM HYDROXIDE",
+        "PARFUM",
+        "CITRAL",
+    ]
+    assert_only_inside(page, ".ingredients-text")
+    screenshot(page, "extension-douglas")
+
+
+def test_a_hidden_tab_panel_is_highlighted_and_usable_once_opened(ext: Extension) -> None:
+    page = ext.open("lookfantastic")
+    wait_for_marks(page)
+    assert not page.locator("#tab-ingredients").is_visible()
+    page.get_by_role("tab", name="Ingredients").click()
+    mark = page.locator("mark.incilens-mark", has_text="Salicylic Acid")
+    mark.hover()
+    card = page.locator("#incilens-tooltip [role=tooltip]")
+    card.wait_for()
+    assert "Salicylic Acid" in card.locator("h2").inner_text()
+
+
+def test_other_sites_only_after_the_toolbar_button(ext: Extension) -> None:
+    page = ext.open("generic")
+    page.wait_for_timeout(1500)
+    assert page.locator("mark, [data-incilens-ui]").count() == 0  # no content script here
+    tab = ext.tab_id(PAGES["generic"])
+    popup = ext.popup(tab)  # what a toolbar click opens: it injects the content script
+    wait_for_marks(page)
+    assert marks_by_item(page) == [
+        "Aqua",
+        "Glycerin",
+        "Butyrospermum Parkii Butter",
+        "Cetearyl Alcohol",
+        "Prunus Amygdalus Dulcis Oil",
+        "Benzyl Alcohol",
+        "Parfum",
+        "Coumarin",
+        "Tocopherol",
+        "Sodium Benzoate",
+    ]
+    assert_only_inside(page, "p.inci")
+    assert page.locator(".lead mark").count() == 0
+    popup.locator("#summary").wait_for()
+    assert "10 ingredients, 10 recognised" in popup.locator("#counts").inner_text()
