@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from incilens.preprocess import PrepOptions, prepare
+from incilens.preprocess import Prepared, PrepOptions, prepare
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 TEXT = (
@@ -73,6 +73,23 @@ def test_crop_finds_the_label_on_a_big_photo() -> None:
     assert w < 1500 and h < 900
 
 
+def dark_pixels_map_to_dark_pixels(prepared: Prepared, photo: Image.Image) -> int:
+    """Of 200 dark (text) pixels of the prepared image, how many map back onto dark ones.
+
+    A few land on anti-aliased edges, so a good map scores a little under 200.
+    """
+    prep = np.asarray(prepared.image)
+    original = np.asarray(photo.convert("L"))
+    ys, xs = np.nonzero(prep < 100)
+    pick = np.random.default_rng(0).choice(len(xs), 200, replace=False)
+    hits = 0
+    for i in pick:
+        (x, y), *_ = prepared.quad(int(xs[i]), int(ys[i]), 0, 0)
+        patch = original[int(y) - 3 : int(y) + 4, int(x) - 3 : int(x) + 4]
+        hits += patch.size > 0 and patch.min() < 128
+    return hits
+
+
 def test_boxes_map_back_onto_the_original() -> None:
     # A box on the prepared image maps back to where the same pixels are on the photo, for
     # a crop, a quarter turn, a deskew and a scale all at once.
@@ -81,16 +98,7 @@ def test_boxes_map_back_onto_the_original() -> None:
     turned = photo.rotate(93, expand=True, fillcolor="white")
     prepared = prepare(turned)
     assert prepared.steps["quarter_turns"] == 3 and prepared.steps["scale"] != 1
-    prep = np.asarray(prepared.image)
-    original = np.asarray(turned.convert("L"))
-    ys, xs = np.nonzero(prep < 100)  # dark pixels (text) in the prepared image
-    pick = np.random.default_rng(0).choice(len(xs), 200, replace=False)
-    hits = 0
-    for i in pick:
-        (x, y), *_ = prepared.quad(int(xs[i]), int(ys[i]), 0, 0)
-        patch = original[int(y) - 3 : int(y) + 4, int(x) - 3 : int(x) + 4]
-        hits += patch.size > 0 and patch.min() < 128
-    assert hits >= 180  # dark there too (a few land on anti-aliased edges)
+    assert dark_pixels_map_to_dark_pixels(prepared, turned) >= 180
 
 
 def test_steps_can_be_switched_off() -> None:
@@ -131,16 +139,7 @@ def test_bent_lines_are_straightened_and_boxes_still_map_back() -> None:
     ink = np.asarray(prepared.image) < 128
     rows = ink.sum(axis=1)
     assert (rows[rows.argmax() - 60 : rows.argmax() + 60] == 0).any()
-    prep = np.asarray(prepared.image)
-    original = np.asarray(photo)
-    ys, xs = np.nonzero(prep < 100)
-    pick = np.random.default_rng(0).choice(len(xs), 200, replace=False)
-    hits = 0
-    for i in pick:
-        (x, y), *_ = prepared.quad(int(xs[i]), int(ys[i]), 0, 0)
-        patch = original[int(y) - 3 : int(y) + 4, int(x) - 3 : int(x) + 4]
-        hits += patch.size > 0 and patch.min() < 128
-    assert hits >= 180
+    assert dark_pixels_map_to_dark_pixels(prepared, photo) >= 180
     assert "dewarp_px" not in prepare(label()).steps  # straight lines are left alone
 
 
