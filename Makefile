@@ -8,13 +8,13 @@ SHARED ?= ../shared/data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd docker-compose \
-	fonts-dejavu-core fonts-liberation fonts-noto-core chromium
+	fonts-dejavu-core fonts-liberation fonts-noto-core chromium redis-server wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OMP_THREAD_LIMIT := 1
 
 # Browser tests drive Debian's Chromium through Playwright; never `playwright install`.
 .PHONY: setup system-deps run test lint typecheck compose-check pytest kb coverage bench clean \
-	extension extension-lint js-test bench-extension
+	extension extension-lint js-test bench-extension fuzz load
 
 setup: system-deps $(VENV)/.installed node_modules/.installed
 
@@ -70,6 +70,16 @@ bench: setup
 	$(BIN)/python bench/bench_kb.py --shared $(SHARED)
 	$(BIN)/python bench/eval_text.py
 	$(BIN)/python bench/bench_text.py --shared $(SHARED) --repeat 5
+
+# Long property, fuzz and schema runs; the counts reached are quoted in the README.
+fuzz: setup
+	INCILENS_FUZZ_EXAMPLES=5000 INCILENS_PROPERTY_EXAMPLES=3000 INCILENS_SCHEMA_EXAMPLES=300 \
+		$(BIN)/pytest -q tests/fuzz tests/property tests/integration/test_hardening_schema.py \
+		--hypothesis-show-statistics
+
+# Throughput, latency and overload behaviour of the real service (loopback, about 2-3 minutes).
+load: setup
+	$(BIN)/python bench/load.py --seconds 20
 
 # The browser extension: dist/incilens-chrome.zip and dist/incilens-firefox.zip (and the
 # unpacked trees beside them), built from the one source tree in extension/.

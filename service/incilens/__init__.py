@@ -33,7 +33,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from incilens import api, ocr
     from incilens.config import DEFAULTS, ENV_PREFIX
     from incilens.cors import init_cors
+    from incilens.keys import init_keys
     from incilens.knowledge_ext import init_kb, init_ocr
+    from incilens.limits import init_limits
+    from incilens.security import init_security
     from incilens.web import init_app as init_web
 
     app = OpenAPI(
@@ -44,6 +47,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             description="Read cosmetic ingredient lists and explain every ingredient.",
         ),
         doc_prefix="/docs",
+        # Optional API keys (see incilens.keys): declared so clients and tools know the header.
+        security_schemes={
+            "api_key": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            "bearer": {"type": "http", "scheme": "bearer"},
+        },
         validation_error_status=400,
         validation_error_callback=api.validation_error,
     )
@@ -54,6 +62,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = bool(app.config["JSON_SORT_KEYS"])  # type: ignore[attr-defined]
     kb = init_kb(app)
     init_ocr(app)
+    # Order matters: headers are finalised after the limiter's (after_request runs in reverse),
+    # and the API key is checked after the limiter has counted the request (so floods of bad
+    # keys are limited too).
+    init_security(app)
+    init_limits(app)
+    init_keys(app)
     api.init_app(app)
     init_cors(app)
     init_web(app)

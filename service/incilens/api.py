@@ -1,10 +1,9 @@
-"""HTTP API (``/v1``, ``/health``, ``/openapi.json``) and the one place that renders errors.
+"""HTTP API: ``/v1``, ``/health`` and ``/openapi.json``.
 
 Views validate the request (pydantic models from :mod:`incilens.schemas`, which also generate
 the OpenAPI document), call the knowledge base or :mod:`incilens.pipeline`, and serialise
-through ``to_dict()``. Every error, ours, pydantic's or Werkzeug's, leaves as
-``{"error": {"code", "message"}}`` with its status; an unexpected exception becomes a 500 in
-the same shape with no internals.
+through ``to_dict()``. Errors are raised, never built here: :mod:`incilens.http_errors` is the
+one place that renders them.
 """
 
 from __future__ import annotations
@@ -13,17 +12,24 @@ import logging
 import unicodedata
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify
-from flask.typing import ResponseReturnValue
+from flask import Flask, Response, current_app, jsonify, request
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from flask_openapi3.openapi import OpenAPI
-from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.datastructures import FileStorage
 
 from incilens import __version__, ocr, pipeline
-from incilens.errors import BadInput, IngredientNotFound, ServiceError, TextTooLong
+from incilens.errors import (
+    BadInput,
+    IngredientNotFound,
+    OcrTimeout,
+    OcrUnavailable,
+    TextTooLong,
+    UnsupportedMediaType,
+)
+from incilens.http_errors import register_error_handlers, validation_error
 from incilens.knowledge_ext import get_engine, get_kb, get_matcher
+from incilens.limits import get_ocr_gate, get_ocr_health
 from incilens.profile import Profile
 from incilens.schemas import (
     AnalyzeImageForm,
@@ -42,7 +48,9 @@ __all__ = ["bp", "init_app", "validation_error"]
 
 log = logging.getLogger(__name__)
 
-_ERRORS = {400: ErrorResponse, 404: ErrorResponse, 405: ErrorResponse, 500: ErrorResponse}
+# Errors any /v1 route may answer: bad input, a key problem, not found, wrong method, too
+# large, wrong media type, rate limited, and the 500 of last resort.
+_ERRORS = {code: ErrorResponse for code in (400, 401, 404, 405, 413, 415, 429, 500)}
 bp = APIBlueprint("api", __name__, abp_responses=_ERRORS)  # type: ignore[arg-type]
 _analysis = Tag(name="analysis", description="Find, match and explain ingredient lists.")
 _ingredients = Tag(name="ingredients", description="The knowledge base.")
@@ -118,19 +126,34 @@ def analyze_text(body: AnalyzeTextRequest) -> Response:
     },
 )
 def analyze_image(form: AnalyzeImageForm) -> Response:
-    """Read a label photo, then analyse it like text; adds the ``ocr`` section and word boxes."""
+    """Read a label photo, then analyse it like text; adds the ``ocr`` section and word boxes.
+
+    At most ``OCR_MAX_CONCURRENT`` photos are analysed at once per worker; beyond that the
+    answer is an immediate 503 with ``Retry-After``.
+    """
     config = current_app.config
-    report = pipeline.analyze_image(
-        form.image.read(int(config["MAX_IMAGE_BYTES"]) + 1),
-        kb=get_kb(),
-        matcher=get_matcher(),
-        engine=get_engine(),
-        profile=_profile(form.profile),
-        limits=pipeline.ImageLimits(
-            max_bytes=int(config["MAX_IMAGE_BYTES"]), max_pixels=int(config["MAX_IMAGE_PIXELS"])
-        ),
-        max_items=int(config["MAX_ITEMS"]),
-    )
+    if not isinstance(form.image, FileStorage):  # a plain form field named "image"
+        raise BadInput("image must be a file: send the photo as a file upload, not as text.")
+    data = form.image.read(int(config["MAX_IMAGE_BYTES"]) + 1)
+    health = get_ocr_health()
+    with get_ocr_gate().slot():
+        try:
+            report = pipeline.analyze_image(
+                data,
+                kb=get_kb(),
+                matcher=get_matcher(),
+                engine=get_engine(),
+                profile=_profile(form.profile),
+                limits=pipeline.ImageLimits(
+                    max_bytes=int(config["MAX_IMAGE_BYTES"]),
+                    max_pixels=int(config["MAX_IMAGE_PIXELS"]),
+                ),
+                max_items=int(config["MAX_ITEMS"]),
+            )
+        except (OcrUnavailable, OcrTimeout) as e:
+            health.failure(e.code)
+            raise
+    health.success()
     return jsonify(report.to_dict())
 
 
@@ -174,9 +197,29 @@ def get_ingredient(path: IngredientPath) -> Response:
     return jsonify(body)
 
 
+def _ocr_status() -> dict[str, Any]:
+    """The photo reader: installed, failing (last read failed), busy slots in this worker."""
+    engine = get_engine()
+    installed = ocr.available() if engine.name == "tesseract" else True
+    record = get_ocr_health().snapshot()
+    gate = get_ocr_gate()
+    status = "missing" if not installed else "failing" if record["failing"] else "ok"
+    return {
+        "status": status,
+        "engine": engine.name,
+        **record,
+        "busy": gate.busy,
+        "max_concurrent": gate.limit,
+    }
+
+
 @bp.get("/health", tags=[_service], responses={200: HealthResponse})
 def health() -> Response:
-    """Liveness and versions."""
+    """Liveness and versions; ``ocr.status`` says whether photos can be read (ok, missing, failing).
+
+    The service stays up (status ``ok``) when the OCR engine is missing or failing: text
+    analysis and look-ups do not need it.
+    """
     kb = get_kb()
     return jsonify(
         {
@@ -185,63 +228,20 @@ def health() -> Response:
             "kb_version": kb.version,
             "kb_entries": len(kb),
             "tesseract": ocr.version(),
+            "ocr": _ocr_status(),
         }
     )
 
 
-def _error(status: int, code: str, message: str, extra: dict[str, Any] | None = None) -> Response:
-    body: dict[str, Any] = {"code": code, "message": message}
-    body.update(extra or {})
-    response = jsonify({"error": body})
-    response.status_code = status
-    return response
-
-
-def _on_service_error(e: ServiceError) -> ResponseReturnValue:
-    if e.status_code >= 500:
-        log.error("%s: %s", e.code, e.message)
-    return _error(e.status_code, e.code, e.message, e.details)
-
-
-def _on_http_error(e: HTTPException) -> ResponseReturnValue:
-    code = (e.name or "error").lower().replace(" ", "_")
-    message = e.description or e.name or "Request failed."
-    if e.code == 413:  # Werkzeug's wording names no limit
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        code = "payload_too_large"
-        message = "The upload is too large" + (
-            f"; the limit is {limit / 1024 / 1024:.0f} MiB. Send a smaller photo." if limit else "."
+@bp.before_request
+def _check_body() -> None:
+    """Refuse a body of the wrong type (415) or a JSON body over ``MAX_JSON_BYTES`` (413)."""
+    if request.endpoint == "api.analyze_image" and request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType(
+            "Send the photo as multipart/form-data with the file in the field 'image'."
         )
-    response = _error(e.code or 500, code, message)
-    if e.code == 405 and e.valid_methods:  # type: ignore[attr-defined]
-        response.headers["Allow"] = ", ".join(e.valid_methods)  # type: ignore[attr-defined]
-    return response
-
-
-def _on_unexpected(e: Exception) -> ResponseReturnValue:
-    log.exception("unexpected error")
-    return _error(500, "internal_error", "Something went wrong on our side; please try again.")
-
-
-def validation_error(e: ValidationError) -> Response:
-    """Render a pydantic validation error as a 400 in the one error shape."""
-    errors = e.errors(include_url=False, include_context=False, include_input=False)
-    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-    where = ".".join(str(part) for part in first["loc"])
-    if not where:
-        message = (
-            'Send a JSON object such as {"text": "Aqua, Glycerin"} with the header '
-            "Content-Type: application/json."
-        )
-    elif first.get("type") in ("model_type", "model_attributes_type", "dict_type"):
-        message = f"{where} must be a JSON object."
-    elif first.get("type") == "extra_forbidden":
-        message = f"{where} is not a known field; remove it."
-    else:
-        message = f"{where}: {first['msg']}."
-    return _error(
-        400, "bad_input", message, {"fields": [".".join(map(str, x["loc"])) for x in errors]}
-    )
+    if request.endpoint == "api.analyze_text":
+        request.max_content_length = int(current_app.config["MAX_JSON_BYTES"])
 
 
 def init_app(app: Flask) -> None:
@@ -249,6 +249,4 @@ def init_app(app: Flask) -> None:
     assert isinstance(app, OpenAPI)
     app.register_api(bp)
     app.add_url_rule("/openapi.json", "openapi_json", lambda: jsonify(app.api_doc))
-    app.register_error_handler(ServiceError, _on_service_error)
-    app.register_error_handler(HTTPException, _on_http_error)
-    app.register_error_handler(Exception, _on_unexpected)
+    register_error_handlers(app)

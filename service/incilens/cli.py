@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from incilens.errors import KnowledgeBaseError
+from incilens.errors import ConfigError, KnowledgeBaseError
 from incilens.knowledge import DEFAULT_KB_PATH, KnowledgeBase
 from incilens.render import render_card, render_report
 
@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except KnowledgeBaseError as e:
+    except (KnowledgeBaseError, ConfigError) as e:
         print(f"incilens: {e.message}", file=sys.stderr)
         return 2
 

@@ -36,8 +36,39 @@ DEFAULTS: dict[str, Any] = {
     "OCR_TIMEOUT": 20,
     # An OCR engine object to use instead of Tesseract (tests inject a fake one here).
     "OCR_ENGINE": None,
-    # Largest request body accepted, in bytes (Flask's own setting).
+    # Largest request body accepted, in bytes (Flask's own setting; larger: 413).
     "MAX_CONTENT_LENGTH": 17 * 1024 * 1024,
+    # Largest JSON body (POST /v1/analyze/text), in bytes: refused with a 413 before parsing.
+    # 2 MiB holds MAX_TEXT_LENGTH characters even when every one is JSON-escaped (\uXXXX).
+    "MAX_JSON_BYTES": 2 * 1024 * 1024,
+    # Multipart forms (Werkzeug's settings): largest non-file field (the profile) and most parts.
+    "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+    "MAX_FORM_PARTS": 16,
+    # Photo analyses running at once in one worker process; one more gets a fast 503 with
+    # Retry-After (OCR_RETRY_AFTER seconds) instead of queueing behind them.
+    "OCR_MAX_CONCURRENT": 2,
+    "OCR_RETRY_AFTER": 2,
+    # Rate limits (Flask-Limiter syntax, ";" between limits). Anonymous clients are counted per
+    # IP address, clients with an API key per key. The image limits count photo analyses only,
+    # on top of the general ones. null (the default) means on, except in TESTING apps.
+    "RATE_LIMIT_ENABLED": None,
+    "RATE_LIMIT": "300 per minute;10 per second",
+    "RATE_LIMIT_IMAGE": "20 per minute;1 per second",
+    "RATE_LIMIT_KEYED": "6000 per minute;200 per second",
+    "RATE_LIMIT_IMAGE_KEYED": "300 per minute;10 per second",
+    # Where the counters live: empty means in each worker's memory; a redis:// URL shares them
+    # between workers and hosts. RATELIMIT_STORAGE_URI (any `limits` storage URI) wins.
+    "REDIS_URL": "",
+    "RATELIMIT_STORAGE_URI": "",
+    # Reverse proxies in front of the service whose X-Forwarded-For may be trusted (0: none, so
+    # the client address is the TCP peer's).
+    "PROXY_COUNT": 0,
+    # API keys, stored as SHA-256 hex digests ("name:digest" or just "digest"): a list, a
+    # comma-separated string, and/or a file with one per line. Keys raise the rate limits;
+    # with API_KEY_REQUIRED, /v1 answers only requests that carry a valid key.
+    "API_KEYS": [],
+    "API_KEYS_FILE": "",
+    "API_KEY_REQUIRED": False,
     # Keep the key order of JSON replies as built (records read top-down).
     "JSON_SORT_KEYS": False,
 }

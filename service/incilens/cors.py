@@ -31,6 +31,13 @@ def init_cors(app: Flask) -> None:
         app,
         resources={r"/v1/.*": {"origins": origin_patterns(app.config["CORS_ORIGINS"])}},
         methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["Content-Type", "Authorization", "X-API-Key"],
+        allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
+        expose_headers=[
+            "Retry-After",
+            "X-Request-ID",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+        ],
         max_age=600,
     )

@@ -10,15 +10,23 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 __all__ = [
+    "ApiKeyInvalid",
+    "ApiKeyRequired",
     "BadInput",
+    "ConfigError",
     "ImageTooLarge",
     "IngredientNotFound",
+    "JobNotFound",
+    "JobsBusy",
+    "JobsUnavailable",
     "KnowledgeBaseError",
+    "OcrBusy",
     "OcrTimeout",
     "OcrUnavailable",
     "ServiceError",
     "TextTooLong",
     "UnsupportedImage",
+    "UnsupportedMediaType",
 ]
 
 
@@ -28,16 +36,31 @@ class ServiceError(Exception):
     status_code: ClassVar[int] = 500
     code: ClassVar[str] = "internal_error"
 
-    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: dict[str, Any] | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or {}
+        #: Seconds after which the client may try again (sent as ``Retry-After``), if any.
+        self.retry_after = retry_after
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON error body."""
         body: dict[str, Any] = {"code": self.code, "message": self.message}
         body.update(self.details)
         return {"error": body}
+
+
+class ConfigError(ServiceError, ValueError):
+    """The operator's configuration is wrong (an API-keys file, a limit): the app cannot start."""
+
+    status_code = 500
+    code = "config_error"
 
 
 class BadInput(ServiceError):
@@ -94,3 +117,52 @@ class OcrTimeout(ServiceError):
 
     status_code = 504
     code = "ocr_timeout"
+
+
+class OcrBusy(ServiceError):
+    """Every OCR slot of this worker is taken; retry after the ``Retry-After`` seconds."""
+
+    status_code = 503
+    code = "ocr_busy"
+
+
+class UnsupportedMediaType(ServiceError):
+    """The request body has the wrong ``Content-Type`` for this route; the message names it."""
+
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+class ApiKeyRequired(ServiceError):
+    """This deployment serves only clients with an API key; send it in ``X-API-Key``."""
+
+    status_code = 401
+    code = "api_key_required"
+
+
+class ApiKeyInvalid(ServiceError):
+    """The API key sent is not one this deployment knows; check it or send none."""
+
+    status_code = 401
+    code = "invalid_api_key"
+
+
+class JobNotFound(ServiceError):
+    """No job has that id, or its results have expired; submit the items again."""
+
+    status_code = 404
+    code = "job_not_found"
+
+
+class JobsUnavailable(ServiceError):
+    """The job queue or store cannot be reached; retry after the ``Retry-After`` seconds."""
+
+    status_code = 503
+    code = "jobs_unavailable"
+
+
+class JobsBusy(ServiceError):
+    """Too many job items are waiting in this process; retry after the ``Retry-After`` seconds."""
+
+    status_code = 503
+    code = "jobs_busy"

@@ -1,11 +1,14 @@
 """Flask wiring of the long-lived resources: the knowledge base, its matcher and the OCR engine.
 
 Each is built once per app (before gunicorn forks, so workers share them) and handed out by a
-``get_...()`` helper from ``app.extensions["incilens"]``.
+``get_...()`` helper from ``app.extensions["incilens"]``. The knowledge base and its matcher are
+read-only once built, so apps built in one process from the same unchanged file share them
+(a test suite builds many apps; a server builds one).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -17,13 +20,29 @@ from incilens.ocr import OcrEngine, TesseractEngine
 __all__ = ["get_engine", "get_kb", "get_matcher", "init_kb", "init_ocr"]
 
 
-def init_kb(app: Flask) -> KnowledgeBase:
-    """Load the knowledge base named by ``KB_PATH`` (or the packaged one) and its matcher."""
-    path = Path(app.config["KB_PATH"]) if app.config.get("KB_PATH") else DEFAULT_KB_PATH
+@lru_cache(maxsize=2)
+def _load(path: Path, stamp: tuple[int, int]) -> tuple[KnowledgeBase, Matcher]:
+    """The knowledge base at ``path`` and its matcher, for one version (mtime, size) of the file."""
     kb = KnowledgeBase.load(path)
+    return kb, Matcher(kb)
+
+
+def init_kb(app: Flask) -> KnowledgeBase:
+    """Load the knowledge base named by ``KB_PATH`` (or the packaged one) and its matcher.
+
+    Raises:
+        KnowledgeBaseError: The file is missing or corrupt; the message names it.
+    """
+    path = Path(app.config["KB_PATH"]) if app.config.get("KB_PATH") else DEFAULT_KB_PATH
+    try:
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = (0, -1)  # missing: let load() say so, naming the file
+    kb, matcher = _load(path.resolve(), stamp) if stamp[1] >= 0 else _load(path, stamp)
     state = app.extensions.setdefault("incilens", {})
     state["kb"] = kb
-    state["matcher"] = Matcher(kb)
+    state["matcher"] = matcher
     return kb
 
 
