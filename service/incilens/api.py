@@ -236,11 +236,17 @@ def health() -> Response:
 @bp.before_request
 def _check_body() -> None:
     """Refuse a body of the wrong type (415) or a JSON body over ``MAX_JSON_BYTES`` (413)."""
+    if request.method != "POST":  # a CORS preflight has no body to check
+        return
     if request.endpoint == "api.analyze_image" and request.mimetype != "multipart/form-data":
         raise UnsupportedMediaType(
             "Send the photo as multipart/form-data with the file in the field 'image'."
         )
     if request.endpoint == "api.analyze_text":
+        if not request.is_json:
+            raise UnsupportedMediaType(
+                'Send the text as JSON, {"text": "..."}, with Content-Type: application/json.'
+            )
         request.max_content_length = int(current_app.config["MAX_JSON_BYTES"])
 
 

@@ -52,7 +52,6 @@ def test_bad_bodies_get_a_clear_json_error(
     [
         (b"not json at all", "application/json"),
         (b'{"text": "Aqua"', "application/json"),
-        (b'{"text": "Aqua"}', "text/plain"),
         (b"\xff\xfe\x00garbage", "application/json"),
     ],
 )
@@ -60,6 +59,14 @@ def test_non_json_bodies(client: FlaskClient, data: bytes, content_type: str) ->
     response = client.post(URL, data=data, content_type=content_type)
     assert response.status_code == 400
     assert "JSON object" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data; boundary=x", ""])
+def test_a_body_that_is_not_json_is_415(client: FlaskClient, content_type: str) -> None:
+    response = client.post(URL, data=b'{"text": "Aqua"}', content_type=content_type)
+    assert response.status_code == 415
+    error = response.get_json()["error"]
+    assert error["code"] == "unsupported_media_type" and "application/json" in error["message"]
 
 
 def test_wrong_method(client: FlaskClient) -> None:
