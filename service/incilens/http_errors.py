@@ -17,6 +17,7 @@ from flask_limiter import RateLimitExceeded
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from incilens import web
 from incilens.errors import ServiceError
 from incilens.security import request_id
 
@@ -71,7 +72,10 @@ def _on_http_error(e: HTTPException) -> ResponseReturnValue:
     elif isinstance(e, RateLimitExceeded):
         code = "rate_limited"
         message = f"Too many requests ({e.description}); slow down and retry after a pause."
-    response = render_error(e.code or 500, code, message)
+    if e.code in (404, 405) and web.wants_html():  # a browser on a page route: a page
+        response = web.html_error(e.code, message)
+    else:
+        response = render_error(e.code or 500, code, message)
     if e.code == 405 and e.valid_methods:  # type: ignore[attr-defined]
         response.headers["Allow"] = ", ".join(e.valid_methods)  # type: ignore[attr-defined]
     if e.code == 429 and "Retry-After" not in response.headers:

@@ -146,3 +146,29 @@ def test_openapi_document_is_unchanged_by_the_page(client: FlaskClient) -> None:
 def test_avoid_list_hint_names_only_known_families(client: FlaskClient) -> None:
     assert all(family_of(term) for term in AVOID_EXAMPLES)
     assert ", ".join(AVOID_EXAMPLES) in client.get("/").get_data(as_text=True)
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "html"),
+    [
+        ("/no-such-page", BROWSER, True),  # a browser's address bar gets a page
+        ("/no-such-page", "application/json", False),
+        ("/no-such-page", "", False),  # curl and API clients: JSON
+        ("/v1/no-such-route", BROWSER, False),  # API routes are always JSON
+        ("/health/extra", BROWSER, False),
+    ],
+)
+def test_errors_negotiate_a_page_or_json(
+    client: FlaskClient, path: str, accept: str, html: bool
+) -> None:
+    response = client.get(path, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 404
+    if html:
+        assert response.mimetype == "text/html"
+        assert b"Page not found" in response.data
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    else:
+        assert response.get_json()["error"]["code"] == "not_found"

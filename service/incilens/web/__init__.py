@@ -169,6 +169,31 @@ def _globals() -> dict[str, Any]:
     return {"concern_words": _CONCERN_WORDS, "app_version": __version__}
 
 
+#: Page titles for the errors a browser can meet on a page route.
+_ERROR_TITLES = {404: "Page not found", 405: "Not allowed here"}
+
+
+def wants_html() -> bool:
+    """Whether the client is a browser asking for a page, not an API client.
+
+    API routes (``/v1``, ``/health``, ``/openapi.json``, ``/docs``) always answer JSON; other
+    paths answer HTML when the request prefers ``text/html`` to JSON (a browser's address bar).
+    """
+    if request.path.startswith(("/v1/", "/health", "/openapi.json", "/docs")):
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
+
+
+def html_error(status: int, message: str) -> Response:
+    """The error as a page, with the page's security headers (the JSON shape is for APIs)."""
+    title = _ERROR_TITLES.get(status, "Something went wrong")
+    response = current_app.make_response(
+        (render_template("error.html", title=title, message=message), status)
+    )
+    return _secure(response)
+
+
 def init_app(app: Flask) -> None:
     """Register the page routes (their security headers and template helpers come along)."""
     app.register_blueprint(bp)
