@@ -201,7 +201,7 @@ UPRIGHT_SAMPLE = (800, 160)
 def _reads_better_turned(prepared: Prepared, engine: OcrEngine) -> bool:
     """Whether a band from the middle of the prepared image reads better upside down.
 
-    Ink statistics guess wrong on capitals, blur and bent lines (9 of the 40 hard photos of the
+    Ink statistics guess wrong on capitals, blur and bent lines (8 of the 40 hard photos of the
     development set), so a small band of a few lines is read both ways up and the more
     confident read wins by a clear margin. It costs two small reads.
     """
