@@ -14,7 +14,7 @@ export OMP_THREAD_LIMIT := 1
 
 # Browser tests drive Debian's Chromium through Playwright; never `playwright install`.
 .PHONY: setup system-deps run test lint typecheck compose-check pytest kb coverage bench clean \
-	extension extension-lint js-test bench-extension fuzz load
+	extension extension-lint js-test bench-extension fuzz load bench-jobs
 
 setup: system-deps $(VENV)/.installed node_modules/.installed
 
@@ -80,6 +80,10 @@ fuzz: setup
 # Throughput, latency and overload behaviour of the real service (loopback, about 2-3 minutes).
 load: setup
 	$(BIN)/python bench/load.py --seconds 20
+
+# Batch-job throughput with 1 and 2 Celery workers (loopback Redis; the scaling ratio).
+bench-jobs: setup
+	$(BIN)/python bench/jobs.py
 
 # The browser extension: dist/incilens-chrome.zip and dist/incilens-firefox.zip (and the
 # unpacked trees beside them), built from the one source tree in extension/.

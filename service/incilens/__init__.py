@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from incilens import api, ocr
     from incilens.config import DEFAULTS, ENV_PREFIX
     from incilens.cors import init_cors
+    from incilens.jobs_api import init_app as init_jobs
     from incilens.keys import init_keys
     from incilens.knowledge_ext import init_kb, init_ocr
     from incilens.limits import init_limits
@@ -69,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_limits(app)
     init_keys(app)
     api.init_app(app)
+    init_jobs(app)  # after init_kb and init_ocr: jobs use the KB, the matcher and the engine
     init_cors(app)
     init_web(app)
     log.info(

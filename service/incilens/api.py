@@ -30,6 +30,7 @@ from incilens.errors import (
 from incilens.http_errors import register_error_handlers, validation_error
 from incilens.knowledge_ext import get_engine, get_kb, get_matcher
 from incilens.limits import get_ocr_gate, get_ocr_health
+from incilens.ocr_cache import get_cached_engine
 from incilens.profile import Profile
 from incilens.schemas import (
     AnalyzeImageForm,
@@ -142,7 +143,7 @@ def analyze_image(form: AnalyzeImageForm) -> Response:
                 data,
                 kb=get_kb(),
                 matcher=get_matcher(),
-                engine=get_engine(),
+                engine=get_cached_engine(),
                 profile=_profile(form.profile),
                 limits=pipeline.ImageLimits(
                     max_bytes=int(config["MAX_IMAGE_BYTES"]),

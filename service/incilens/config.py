@@ -69,6 +69,19 @@ DEFAULTS: dict[str, Any] = {
     "API_KEYS": [],
     "API_KEYS_FILE": "",
     "API_KEY_REQUIRED": False,
+    # Batch jobs (POST /v1/jobs): with REDIS_URL they go to Celery workers, without it they run
+    # in a small thread pool of the API process (results in a SQLite file the workers share).
+    # Results expire after JOB_TTL seconds; a job holds at most MAX_JOB_ITEMS photos or texts
+    # and MAX_JOB_BYTES in all; beyond JOB_MAX_PENDING unfinished jobs a 503 with Retry-After.
+    "JOB_TTL": 3600,
+    "MAX_JOB_ITEMS": 20,
+    "MAX_JOB_BYTES": 48 * 1024 * 1024,
+    "JOB_THREADS": 2,
+    "JOB_MAX_PENDING": 100,
+    # Seconds before Redis hands an unacknowledged job item to another Celery worker.
+    "JOB_VISIBILITY_TIMEOUT": 300,
+    # OCR reads remembered by the pixels read (in memory per worker, or in Redis with REDIS_URL).
+    "OCR_CACHE_SIZE": 256,
     # Keep the key order of JSON replies as built (records read top-down).
     "JSON_SORT_KEYS": False,
 }
