@@ -12,7 +12,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd docker-compose
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OMP_THREAD_LIMIT := 1
 
-# Browser tests drive Debian's Chromium through Playwright; never `playwright install`.
+# Browser tests drive Debian's Chromium through Playwright (its own browser download is never used).
 .PHONY: setup system-deps run test lint typecheck compose-check pytest kb coverage bench clean \
 	extension extension-lint js-test bench-extension fuzz load bench-jobs
 

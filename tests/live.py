@@ -2,8 +2,8 @@
 
 ``LiveServer`` runs ``incilens serve`` (gunicorn, the production entry point) on a free loopback
 port and waits for ``/health``; ``chromium_path`` finds Debian's Chromium, which Playwright drives
-with ``executable_path`` (``playwright install`` is never run). Browser tests under CI fail, never
-skip, when Chromium or Playwright is missing: ``make test`` installs both.
+with ``executable_path`` (Playwright's own browser download is never used). Browser tests
+under CI fail, never skip, when Chromium or Playwright is missing: ``make test`` installs both.
 """
 
 from __future__ import annotations
