@@ -286,6 +286,15 @@ def open_loop(*args: Any) -> dict[str, Any]:
 
 
 # -- the run ------------------------------------------------------------------------------------
+def measure(phases: list[tuple[str, Any]], server: Any, results: dict[str, Any]) -> None:
+    """Run each phase with the server's memory watched; record and print its figures."""
+    for name, run in phases:
+        with MemoryWatch(server) as mem:
+            results[name] = run()
+        results[name]["rss_mib"] = mem.summary()
+        print(name, json.dumps(results[name]), flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=20, help="length of each phase")
@@ -313,11 +322,7 @@ def main() -> int:
                     f"multipart/form-data; boundary={BOUNDARY}", key,
                     connections=2, seconds=args.seconds, workdir=workdir)),
             ]  # fmt: skip
-            for name, run in phases:
-                with MemoryWatch(server) as mem:
-                    results[name] = run()
-                results[name]["rss_mib"] = mem.summary()
-                print(name, json.dumps(results[name]), flush=True)
+            measure(phases, server, results)
             text_rate = 3 * results["text_sustained"]["rate_per_s"]
             image_rate = 3 * results["image_sustained"]["rate_per_s"]
             overload: list[tuple[str, Any]] = [
@@ -329,11 +334,7 @@ def main() -> int:
                     {"X-API-Key": key}, server.port, image_rate, args.seconds,
                     args.max_requests)),
             ]  # fmt: skip
-            for name, run in overload:
-                with MemoryWatch(server) as mem:
-                    results[name] = run()
-                results[name]["rss_mib"] = mem.summary()
-                print(name, json.dumps(results[name]), flush=True)
+            measure(overload, server, results)
             with urllib.request.urlopen(server.url + "/health", timeout=5) as resp:
                 health = json.load(resp)
             results["after"] = {

@@ -120,11 +120,16 @@ class LiveServer:
         raise RuntimeError(f"server did not answer /health in {self.startup_timeout} s")
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=5)
+        stop_process_group(self.proc, timeout=15)
+
+
+def stop_process_group(proc: subprocess.Popen[bytes] | None, *, timeout: float) -> None:
+    """SIGTERM a process started with ``start_new_session`` and its children; SIGKILL if slow."""
+    if proc is None or proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)

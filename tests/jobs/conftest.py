@@ -25,6 +25,7 @@ from flask.testing import FlaskClient
 from incilens import create_app
 from incilens.jobs_api import init_app
 from tests.conftest import REPO, need
+from tests.live import stop_process_group
 
 CELERY = Path(sys.executable).with_name("celery")
 
@@ -134,13 +135,7 @@ class Worker:
             self.proc.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        stop_process_group(self.proc, timeout=10)
 
 
 @pytest.fixture(scope="module")
