@@ -34,7 +34,8 @@ DEFAULTS: dict[str, Any] = {
     # Tesseract: languages ("eng", "eng+fra") and the time one read may take, in seconds.
     "OCR_LANGUAGES": "eng",
     "OCR_TIMEOUT": 20,
-    # An OCR engine object to use instead of Tesseract (tests inject a fake one here).
+    # An OCR engine to use instead of Tesseract: an object, or "module:Class" (a plug-in; tests
+    # inject fakes here).
     "OCR_ENGINE": None,
     # Largest request body accepted, in bytes (Flask's own setting; larger: 413).
     "MAX_CONTENT_LENGTH": 17 * 1024 * 1024,
@@ -70,16 +71,24 @@ DEFAULTS: dict[str, Any] = {
     "API_KEYS_FILE": "",
     "API_KEY_REQUIRED": False,
     # Batch jobs (POST /v1/jobs): with REDIS_URL they go to Celery workers, without it they run
-    # in a small thread pool of the API process (results in a SQLite file the workers share).
+    # in a few threads of each API process (queued in a SQLite file the workers share).
     # Results expire after JOB_TTL seconds; a job holds at most MAX_JOB_ITEMS photos or texts
-    # and MAX_JOB_BYTES in all; beyond JOB_MAX_PENDING unfinished jobs a 503 with Retry-After.
+    # and MAX_JOB_BYTES in all; beyond JOB_MAX_PENDING unfinished items a 503 with Retry-After.
     "JOB_TTL": 3600,
     "MAX_JOB_ITEMS": 20,
     "MAX_JOB_BYTES": 48 * 1024 * 1024,
     "JOB_THREADS": 2,
     "JOB_MAX_PENDING": 100,
+    # Embedded mode: a worker process renews its hold on the items it runs every JOB_LEASE / 4
+    # seconds; an item whose process died is run by another after JOB_LEASE seconds.
+    "JOB_LEASE": 20,
     # Seconds before Redis hands an unacknowledged job item to another Celery worker.
     "JOB_VISIBILITY_TIMEOUT": 300,
+    # Seconds one job item may run in a Celery worker: past the soft limit the item fails with
+    # `item_timeout`; past the hard one its pool process is killed (the item fails the same way).
+    # null derives them from OCR_TIMEOUT (4 reads + 15 s, and 30 s more for the hard limit).
+    "JOB_SOFT_TIME_LIMIT": None,
+    "JOB_TIME_LIMIT": None,
     # OCR reads remembered by the pixels read (in memory per worker, or in Redis with REDIS_URL).
     "OCR_CACHE_SIZE": 256,
     # Keep the key order of JSON replies as built (records read top-down).

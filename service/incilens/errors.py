@@ -16,6 +16,7 @@ __all__ = [
     "ConfigError",
     "ImageTooLarge",
     "IngredientNotFound",
+    "ItemTimeout",
     "JobNotFound",
     "JobsBusy",
     "JobsUnavailable",
@@ -23,6 +24,7 @@ __all__ = [
     "OcrBusy",
     "OcrTimeout",
     "OcrUnavailable",
+    "RateLimited",
     "ServiceError",
     "TextTooLong",
     "UnsupportedImage",
@@ -147,11 +149,25 @@ class ApiKeyInvalid(ServiceError):
     code = "invalid_api_key"
 
 
+class RateLimited(ServiceError):
+    """The client has used its budget of photos for now (a job's photos count one by one)."""
+
+    status_code = 429
+    code = "rate_limited"
+
+
 class JobNotFound(ServiceError):
     """No job has that id, or its results have expired; submit the items again."""
 
     status_code = 404
     code = "job_not_found"
+
+
+class ItemTimeout(ServiceError):
+    """A job item ran past the worker's time limit; try a sharper or smaller photo."""
+
+    status_code = 504
+    code = "item_timeout"
 
 
 class JobsUnavailable(ServiceError):
@@ -162,7 +178,7 @@ class JobsUnavailable(ServiceError):
 
 
 class JobsBusy(ServiceError):
-    """Too many job items are waiting in this process; retry after the ``Retry-After`` seconds."""
+    """Too many job items are waiting on this server; retry after the ``Retry-After`` seconds."""
 
     status_code = 503
     code = "jobs_busy"

@@ -1,20 +1,24 @@
 """Running a job's items: what a run needs, the run itself, and the embedded runner.
 
 :func:`run_item` is the one place an item is analysed, whether a Celery task
-(:mod:`incilens.worker`) or the embedded thread pool (:class:`ThreadRunner`) calls it. It is
+(:mod:`incilens.worker`) or the embedded runner (:class:`ThreadRunner`) calls it. It is
 safe to run twice: a finished item is left alone, so a redelivered message costs time, not a
 wrong result.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import secrets
+import socket
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from incilens.errors import JobsBusy, JobsUnavailable, ServiceError
+from incilens.job_sqlite import MAX_ATTEMPTS, Claim, SqliteJobStore
 from incilens.jobs import Item, JobStore
 from incilens.knowledge import KnowledgeBase
 from incilens.matching import Matcher
@@ -90,48 +94,137 @@ def run_item(job_id: str, index: int, res: Resources) -> Item | None:
 
 
 class ThreadRunner:
-    """The embedded runner: a small thread pool in this process, with a bounded backlog.
+    """The embedded runner: a few threads in each server process, taking items from the store.
 
-    The pool is created on first use in each process, so an app built before gunicorn forks
-    gets one pool per worker process (threads do not survive a fork).
+    Items wait in the SQLite store (:class:`~incilens.job_sqlite.SqliteJobStore`), not in this
+    process's memory: each runner thread claims the oldest unfinished item with a lease, runs it
+    and claims the next. A heartbeat thread renews the leases this process holds, so if the
+    process dies (a killed or restarted gunicorn worker) its items are claimed again by another
+    process within ``lease`` seconds, and nothing a client was promised is lost. A process that
+    stops cleanly gives its items back at once.
+
+    Threads start on :meth:`start` (gunicorn's ``post_worker_init``, see :mod:`incilens.serving`)
+    or on first use; they never survive a fork, so each process starts its own.
     """
 
-    def __init__(self, resources: Resources, *, threads: int = 2, max_pending: int = 100) -> None:
-        """Run items with ``threads`` threads; refuse work beyond ``max_pending`` items."""
+    def __init__(
+        self,
+        resources: Resources,
+        store: SqliteJobStore,
+        *,
+        threads: int = 2,
+        max_pending: int = 100,
+        lease: float = 20.0,
+        poll: float = 1.0,
+    ) -> None:
+        """Run items with ``threads`` threads; refuse jobs beyond ``max_pending`` open items.
+
+        ``lease`` is how long a claimed item stays held without a heartbeat (renewed every
+        quarter of it); ``poll`` how often an idle thread looks for work queued by another
+        process (work queued in this one wakes it at once).
+        """
+        if threads < 1 or lease <= 0 or poll <= 0:
+            raise ValueError("JOB_THREADS must be at least 1, JOB_LEASE and the poll positive")
         self._res = resources
+        self._store = store
         self._threads = threads
         self._max_pending = max_pending
+        self._lease = lease
+        self._poll = poll
         self._lock = threading.Lock()
-        self._pending = 0
-        self._pool: ThreadPoolExecutor | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
         self._pid = 0
+        self.owner = ""
+        self._workers: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Start this process's threads (once per process; a no-op if running)."""
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self.owner = f"{socket.gethostname()}:{self._pid}:{secrets.token_hex(4)}"
+            self._wake, self._stop = threading.Event(), threading.Event()
+            self._workers = [
+                threading.Thread(target=self._loop, name=f"incilens-job-{n}", daemon=True)
+                for n in range(self._threads)
+            ]
+            self._workers.append(
+                threading.Thread(target=self._heartbeat, name="incilens-job-lease", daemon=True)
+            )
+            for thread in self._workers:
+                thread.start()
+            atexit.register(self._release, self._pid, self.owner)
+        log.info("job runner %s started with %d threads", self.owner, self._threads)
 
     def submit(self, job_id: str, count: int) -> None:
-        """Queue the job's ``count`` items, or raise :class:`JobsBusy` when the backlog is full."""
-        with self._lock:
-            if self._pending + count > self._max_pending:
-                raise JobsBusy(
-                    f"{self._pending} items are already waiting here; retry in a few seconds.",
-                    retry_after=5,
-                )
-            if self._pool is None or self._pid != os.getpid():
-                self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="incilens-job")
-                self._pid = os.getpid()
-            self._pending += count
-            pool = self._pool
-        for index in range(count):
-            pool.submit(self._run, job_id, index)
+        """Wake the runners for a job just stored.
 
-    def _run(self, job_id: str, index: int) -> None:
+        Raises :class:`JobsBusy` when the server's backlog (this job included) is over
+        ``max_pending`` items; the caller then deletes the job.
+        """
+        backlog = self._store.backlog()
+        if backlog > self._max_pending:
+            raise JobsBusy(
+                f"{backlog - count} items are already waiting here; retry in a few seconds.",
+                retry_after=5,
+            )
+        self.start()
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                claim = self._store.claim(self.owner, self._lease)
+            except Exception:  # a locked or vanished file: try again later, never die
+                log.exception("job runner could not claim an item")
+                claim = None
+            if claim is None:
+                self._wake.wait(self._poll)
+                self._wake.clear()
+                continue
+            self._run(claim)
+
+    def _run(self, claim: Claim) -> None:
         try:
-            run_item(job_id, index, self._res)
+            if claim.attempts > MAX_ATTEMPTS:
+                self._abandon(claim)
+            else:
+                run_item(claim.job_id, claim.index, self._res)
         except Exception:
-            log.exception("job %s item %d could not be run", job_id, index)
-        finally:
-            with self._lock:
-                self._pending -= 1
+            log.exception("job %s item %d could not be run", claim.job_id, claim.index)
+
+    def _abandon(self, claim: Claim) -> None:
+        """Fail an item that stopped its runner every time it was tried."""
+        job = self._store.get(claim.job_id)
+        if job is None:
+            return
+        tries = claim.attempts - 1
+        log.error("job %s item %d stopped its runner %d times", claim.job_id, claim.index, tries)
+        message = "This item stopped the analysis each time it was tried; it was not analysed."
+        error = {"code": "internal_error", "message": message}
+        item = Item(job.items[claim.index].kind, "failed", error=error)
+        self._store.update(claim.job_id, claim.index, item)
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(self._lease / 4):
+            try:
+                self._store.renew(self.owner, self._lease)
+            except Exception:
+                log.exception("job runner could not renew its leases")
+
+    def _release(self, pid: int, owner: str) -> None:
+        if os.getpid() == pid:  # at exit of the process that started the threads
+            with suppress(Exception):
+                self._store.release(owner)
 
     def shutdown(self) -> None:
-        """Wait for running items and stop the pool (tests; a server simply exits)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        """Stop the threads after their current items and give back what is held (tests)."""
+        self._stop.set()
+        self._wake.set()
+        for thread in self._workers:
+            thread.join(timeout=60)
+        self._release(os.getpid(), self.owner)
+        with self._lock:
+            self._pid = 0

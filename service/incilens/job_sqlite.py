@@ -1,10 +1,16 @@
-"""The embedded job store: one SQLite file shared by the gunicorn workers of one machine.
+"""The embedded job store and queue: one SQLite file shared by the gunicorn workers of a server.
 
-With no Redis, a job is run by the worker process that accepted it, but its ``GET`` may reach
-any worker of the same server; a store in one process's memory would answer 404 there. The
-app makes a private directory before gunicorn forks and every process opens the same file
-(WAL mode, a busy timeout), one connection per thread. Expired jobs are deleted as the store is
-used; the directory is removed when the process that made it exits.
+With no Redis, a job's ``GET`` may reach any worker of the server, and the worker that took a
+job may die before finishing it; a store in one process's memory would answer 404 in the first
+case and lose the job in the second. The app makes a private directory before gunicorn forks
+and every process opens the same file (WAL mode, a busy timeout), one connection per thread.
+
+The file is also the queue. A runner *claims* an unfinished item with a lease (a deadline it
+keeps pushing back while the item runs, :meth:`SqliteJobStore.renew`); an item whose lease has
+run out, because its process was killed, is claimed again by any other runner. Each claim is
+counted, so an item that has stopped its runner :data:`MAX_ATTEMPTS` times is failed rather
+than retried forever. Expired jobs are deleted as the store is used; the directory is removed
+when the process that made it exits.
 """
 
 from __future__ import annotations
@@ -15,18 +21,41 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from incilens.jobs import Item, Job
 
-__all__ = ["SqliteJobStore"]
+__all__ = ["MAX_ATTEMPTS", "Claim", "SqliteJobStore"]
 
+#: Claims of one item before it is failed instead of run again (it stopped its runner each time).
+MAX_ATTEMPTS = 3
+
+# An item is unfinished while it still holds its input (a finished one drops it). ``lease`` is
+# the time until which a runner holds it (NULL: nobody), ``owner`` that runner.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, meta TEXT NOT NULL, expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS items (
-    job TEXT NOT NULL, idx INTEGER NOT NULL, state TEXT, input BLOB, PRIMARY KEY (job, idx)
+    job TEXT NOT NULL, idx INTEGER NOT NULL, state TEXT, input BLOB,
+    lease REAL, owner TEXT, attempts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (job, idx)
 );
+CREATE INDEX IF NOT EXISTS items_open ON items (lease) WHERE input IS NOT NULL;
 """
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An item a runner now holds: which one, and how many times it has been claimed."""
+
+    job_id: str
+    index: int
+    attempts: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The claim as JSON (logs)."""
+        return {"job_id": self.job_id, "index": self.index, "attempts": self.attempts}
 
 
 class SqliteJobStore:
@@ -67,7 +96,7 @@ class SqliteJobStore:
                 "INSERT INTO jobs VALUES (?, ?, ?)", (job.id, json.dumps(job.meta()), job.expires)
             )
             db.executemany(
-                "INSERT INTO items VALUES (?, ?, NULL, ?)",
+                "INSERT INTO items (job, idx, input) VALUES (?, ?, ?)",
                 [(job.id, i, data) for i, data in enumerate(inputs)],
             )
 
@@ -116,3 +145,64 @@ class SqliteJobStore:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM items WHERE job = ?", (job_id,))
             db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
+    # -- the queue (embedded runners) ------------------------------------------------------------
+    def backlog(self) -> int:
+        """Unfinished items of live jobs, on the whole server."""
+        row = (
+            self._db()
+            .execute(
+                "SELECT count(*) FROM items JOIN jobs ON jobs.id = items.job "
+                "WHERE items.input IS NOT NULL AND jobs.expires > ?",
+                (self._clock(),),
+            )
+            .fetchone()
+        )
+        return int(row[0])
+
+    def claim(self, owner: str, lease: float) -> Claim | None:
+        """Take the oldest unfinished item nobody holds (or whose holder stopped renewing).
+
+        The item is held by ``owner`` for ``lease`` seconds; None when there is nothing to do.
+        """
+        db = self._db()
+        now = self._clock()
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute(
+                "SELECT items.rowid, items.job, items.idx, items.attempts FROM items "
+                "JOIN jobs ON jobs.id = items.job "
+                "WHERE items.input IS NOT NULL AND (items.lease IS NULL OR items.lease <= ?) "
+                "AND jobs.expires > ? ORDER BY items.rowid LIMIT 1",
+                (now, now),
+            ).fetchone()
+            if row is None:
+                return None
+            rowid, job_id, index, attempts = row
+            db.execute(
+                "UPDATE items SET lease = ?, owner = ?, attempts = ? WHERE rowid = ?",
+                (now + lease, owner, attempts + 1, rowid),
+            )
+        return Claim(job_id, index, attempts + 1)
+
+    def renew(self, owner: str, lease: float) -> int:
+        """Push back the lease of every unfinished item ``owner`` holds; how many it holds."""
+        db = self._db()
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            cursor = db.execute(
+                "UPDATE items SET lease = ? WHERE owner = ? AND input IS NOT NULL",
+                (self._clock() + lease, owner),
+            )
+            return cursor.rowcount
+
+    def release(self, owner: str) -> None:
+        """Give back every unfinished item ``owner`` holds (a runner stopping), for others."""
+        db = self._db()
+        with db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "UPDATE items SET lease = NULL, owner = NULL, attempts = max(attempts - 1, 0) "
+                "WHERE owner = ? AND input IS NOT NULL",
+                (owner,),
+            )

@@ -49,8 +49,9 @@ JOB_DEFAULTS: dict[str, Any] = {
     "JOB_TTL": 3600,  # seconds a job, its inputs and its results are kept
     "MAX_JOB_ITEMS": 20,  # photos + texts in one job
     "MAX_JOB_BYTES": 48 * 1024 * 1024,  # all photos of one job together
-    "JOB_THREADS": 2,  # embedded mode: items analysed at once in one process
-    "JOB_MAX_PENDING": 100,  # embedded mode: items waiting or running in one process
+    "JOB_THREADS": 2,  # embedded mode: items analysed at once in one server process
+    "JOB_MAX_PENDING": 100,  # embedded mode: items waiting or running on the server
+    "JOB_LEASE": 20,  # embedded mode: seconds before a dead process's items are run again
     "JOB_VISIBILITY_TIMEOUT": 300,  # Celery: an unacknowledged item is redelivered after this
     "OCR_CACHE_SIZE": 256,  # OCR results kept in memory (LRU) when there is no Redis
 }
@@ -83,13 +84,17 @@ class Item:
 
 @dataclass(frozen=True)
 class Job:
-    """A batch of items with its id, profile and lifetime (Unix seconds)."""
+    """A batch of items with its id, profile and lifetime (Unix seconds).
+
+    ``owner`` is the name of the API key that submitted it, if any: only that key may read it.
+    """
 
     id: str
     created: float
     expires: float
     items: tuple[Item, ...]
     profile: dict[str, Any] = field(default_factory=dict)
+    owner: str | None = None
 
     def __post_init__(self) -> None:
         if not self.items:
@@ -115,6 +120,7 @@ class Job:
             "expires": self.expires,
             "kinds": kinds,
             "profile": self.profile,
+            "owner": self.owner,
         }
 
     @classmethod
@@ -124,7 +130,9 @@ class Job:
             Item(kind, **states[i]) if i in states else Item(kind)
             for i, kind in enumerate(meta["kinds"])
         )
-        return cls(meta["id"], meta["created"], meta["expires"], items, meta["profile"])
+        return cls(
+            meta["id"], meta["created"], meta["expires"], items, meta["profile"], meta.get("owner")
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON body of ``GET /v1/jobs/<id>``."""
@@ -151,11 +159,17 @@ def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds")
 
 
-def new_job(kinds: list[Kind], *, ttl: float, profile: dict[str, Any] | None = None) -> Job:
-    """A new queued job with an unguessable id (the id is the only key to its results)."""
+def new_job(
+    kinds: list[Kind],
+    *,
+    ttl: float,
+    profile: dict[str, Any] | None = None,
+    owner: str | None = None,
+) -> Job:
+    """A new queued job with an unguessable id (with ``owner``'s key, the key to its results)."""
     now = time.time()
     items = tuple(Item(kind) for kind in kinds)
-    return Job(secrets.token_urlsafe(16), now, now + ttl, items, profile or {})
+    return Job(secrets.token_urlsafe(16), now, now + ttl, items, profile or {}, owner)
 
 
 class JobStore(Protocol):

@@ -3,9 +3,10 @@
 A job takes up to ``MAX_JOB_ITEMS`` photos (``images``, repeated) and texts (``texts``,
 repeated) in one multipart form, with an optional ``profile``, and answers 202 with the job's
 id and its ``Location``. With ``REDIS_URL`` set, items are queued on Celery and the job is kept
-in Redis (any API replica can answer for it); without it, a thread pool in this process runs
-them and the job is kept in a SQLite file private to this server, which every gunicorn worker
-forked from this process reads (the embedded default: a poll may reach any worker).
+in Redis (any API replica can answer for it); without it, the job is kept and queued in a
+SQLite file private to this server, which every gunicorn worker forked from this process reads
+and takes items from (the embedded default: a poll may reach any worker, and the items of a
+worker that dies are run by another).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from incilens.errors import (
 from incilens.job_runner import Resources, ThreadRunner
 from incilens.job_sqlite import SqliteJobStore
 from incilens.jobs import JOB_DEFAULTS, Kind, new_job
+from incilens.keys import client_name
+from incilens.limits import charge_photos
 from incilens.ocr_cache import CachingEngine, init_ocr_cache
 from incilens.pipeline import ImageLimits
 from incilens.schemas import ErrorResponse, ProfileModel
@@ -133,9 +136,11 @@ def _inputs(form: JobForm) -> tuple[list[Kind], list[bytes]]:
 def create_job(form: JobForm) -> Response:
     """Queue a batch of photos and texts; poll the job's URL for the reports."""
     kinds, inputs = _inputs(form)
+    charge_photos(kinds.count("image"))  # one each against the photo limits
     state = _state()
     profile = form.profile.model_dump() if form.profile else {}
-    job = new_job(kinds, ttl=float(current_app.config["JOB_TTL"]), profile=profile)
+    ttl = float(current_app.config["JOB_TTL"])
+    job = new_job(kinds, ttl=ttl, profile=profile, owner=client_name())
     state["store"].create(job, inputs)
     try:
         state["runner"].submit(job.id, len(kinds))
@@ -155,8 +160,12 @@ def create_job(form: JobForm) -> Response:
 @bp.get("/v1/jobs/<job_id>", tags=[_jobs], responses={200: JobResponse})
 def get_job(path: JobPath) -> Response:
     """A job's status, and the report or error of every finished item."""
-    job = _state()["store"].get(path.job_id)
-    if job is None:
+    state = _state()
+    if state["mode"] == "embedded":  # another server than incilens serve: start on first use
+        state["runner"].start()
+    job = state["store"].get(path.job_id)
+    # A job sent with an API key is that key's alone; to anyone else it does not exist.
+    if job is None or (job.owner is not None and job.owner != client_name()):
         raise JobNotFound(
             "No job has this id, or its results have expired; submit the items again."
         )
@@ -245,9 +254,14 @@ def init_app(app: Flask, *, redis_client: Any = None) -> None:
         )
         runner = ThreadRunner(
             resources,
+            store,
             threads=int(app.config["JOB_THREADS"]),
             max_pending=int(app.config["JOB_MAX_PENDING"]),
+            lease=float(app.config["JOB_LEASE"]),
         )
+        # Each gunicorn worker starts its runner once booted (incilens.serving), so items left
+        # by a dead worker are picked up without waiting for a request.
+        state.setdefault("after_fork", []).append(runner.start)
         jobs = {"store": store, "runner": runner, "mode": "embedded"}
     state["jobs"] = jobs
     app.register_api(bp)

@@ -15,7 +15,7 @@ from flask import Flask, current_app
 
 from incilens.knowledge import DEFAULT_KB_PATH, KnowledgeBase
 from incilens.matching import Matcher
-from incilens.ocr import OcrEngine, TesseractEngine
+from incilens.ocr import OcrEngine, engine_from_config
 
 __all__ = ["get_engine", "get_kb", "get_matcher", "init_kb", "init_ocr"]
 
@@ -59,10 +59,8 @@ def get_matcher() -> Matcher:
 
 
 def init_ocr(app: Flask) -> OcrEngine:
-    """Set up the OCR engine: ``OCR_ENGINE`` when given (tests), else Tesseract."""
-    engine: OcrEngine = app.config.get("OCR_ENGINE") or TesseractEngine(
-        languages=str(app.config["OCR_LANGUAGES"]), timeout=float(app.config["OCR_TIMEOUT"])
-    )
+    """Set up the OCR engine: ``OCR_ENGINE`` when given (tests, plug-ins), else Tesseract."""
+    engine = engine_from_config(app.config)
     app.extensions.setdefault("incilens", {})["ocr"] = engine
     return engine
 

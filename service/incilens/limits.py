@@ -18,6 +18,8 @@ says whether photos are being read, whichever worker answers.
 
 from __future__ import annotations
 
+import logging
+import math
 import mmap
 import struct
 import threading
@@ -28,12 +30,23 @@ from typing import Any
 
 from flask import Flask, current_app, request
 from flask_limiter import ApplicationLimit, Limit, Limiter
+from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from incilens.errors import OcrBusy
+from incilens.errors import OcrBusy, RateLimited
 from incilens.keys import client_name
 
-__all__ = ["OcrGate", "OcrHealth", "client_key", "get_ocr_gate", "get_ocr_health", "init_limits"]
+__all__ = [
+    "OcrGate",
+    "OcrHealth",
+    "charge_photos",
+    "client_key",
+    "get_ocr_gate",
+    "get_ocr_health",
+    "init_limits",
+]
+
+log = logging.getLogger(__name__)
 
 IMAGE_ENDPOINT = "api.analyze_image"
 _EXEMPT_PREFIXES = ("/health", "/openapi.json", "/docs", "/static/")
@@ -63,6 +76,52 @@ def _exempt() -> bool:
 
 def _not_image() -> bool:
     return _exempt() or request.endpoint != IMAGE_ENDPOINT
+
+
+def charge_photos(count: int) -> None:
+    """Count a job's ``count`` photos against the client's photo budget, or raise a 429.
+
+    The photos draw on the same counters as ``POST /v1/analyze/image`` (the image limits), one
+    each, so a batch cannot read more photos than the same client sending them one by one.
+    Only windows of a minute or more apply: a job is queued and read at the workers' pace, so
+    the per-second limit (there to smooth interactive bursts) would refuse any batch outright.
+    A job with more photos than a whole window allows is refused with the budget in the
+    message. If the counters' store fails, the job is let through, as the limiter does.
+    """
+    state = current_app.extensions["incilens"]
+    limiter: Limiter = state["limiter"]
+    if count < 1 or not limiter.enabled:
+        return
+    items = [item for item in parse_many(_image_limit()) if item.get_expiry() >= 60]
+    args = ("incilens", client_key(), IMAGE_ENDPOINT)  # the photo route's own buckets
+    strategy = limiter.limiter
+    try:
+        for item in items:
+            if count > item.amount:
+                raise RateLimited(
+                    f"This job has {count} photos; at most {item.amount} photos may be sent "
+                    f"per {_window(item)}. Split the job and send the rest later.",
+                    retry_after=1,
+                )
+            if not strategy.test(item, *args, cost=count):
+                reset, left = strategy.get_window_stats(item, *args)
+                wait = max(1, math.ceil(reset - time.time()))
+                raise RateLimited(
+                    f"Too many photos: {left} of {item.amount} per {_window(item)} are left and "
+                    f"this job has {count}; retry in {wait} s or send fewer.",
+                    retry_after=wait,
+                )
+        for item in items:
+            strategy.hit(item, *args, cost=count)
+    except RateLimited:
+        raise
+    except Exception:  # the shared store is down: fail open, like the limiter itself
+        log.warning("photo budget could not be checked; job accepted", exc_info=True)
+
+
+def _window(item: Any) -> str:
+    multiples = item.multiples
+    return item.GRANULARITY.name if multiples == 1 else f"{multiples} {item.GRANULARITY.name}s"
 
 
 def storage_uri(config: Any) -> str:

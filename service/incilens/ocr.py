@@ -12,19 +12,28 @@ stderr logged at DEBUG.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from PIL import Image
 
 from incilens.errors import OcrTimeout, OcrUnavailable
 from incilens.models import OcrResult, OcrWord
 
-__all__ = ["OcrEngine", "TesseractEngine", "available", "version", "words_to_result"]
+__all__ = [
+    "OcrEngine",
+    "TesseractEngine",
+    "available",
+    "engine_from_config",
+    "version",
+    "words_to_result",
+]
 
 log = logging.getLogger(__name__)
 
@@ -204,3 +213,21 @@ class TesseractEngine:
             languages=self.languages,
             config=config,
         )
+
+
+def engine_from_config(config: Mapping[str, Any]) -> OcrEngine:
+    """The engine a config asks for: Tesseract, unless ``OCR_ENGINE`` names another.
+
+    ``OCR_ENGINE`` is an engine object or a ``"module:Class"`` string (a plug-in, or a test
+    engine set through ``INCILENS_OCR_ENGINE`` in a server or worker started by the tests).
+    """
+    spec = config.get("OCR_ENGINE")
+    if isinstance(spec, str) and spec:
+        module, _, name = spec.partition(":")
+        engine: OcrEngine = getattr(importlib.import_module(module), name)()
+        return engine
+    if spec:
+        return spec  # type: ignore[no-any-return]
+    return TesseractEngine(
+        languages=str(config["OCR_LANGUAGES"]), timeout=float(config["OCR_TIMEOUT"])
+    )

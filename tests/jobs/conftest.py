@@ -23,7 +23,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from incilens import create_app
-from incilens.jobs_api import init_app
 from tests.conftest import REPO, need
 from tests.live import stop_process_group
 
@@ -54,11 +53,16 @@ def wait_for(
 
 
 class RedisServer:
-    """A throwaway redis-server on a fixed loopback port (so it can be restarted in place)."""
+    """A throwaway redis-server on a fixed loopback port (so it can be restarted in place).
 
-    def __init__(self, workdir: Path) -> None:
+    With ``persist`` every write goes to an append-only file in ``workdir`` before Redis
+    answers, so even a SIGKILL loses nothing: a restart finds the queue and the jobs again.
+    """
+
+    def __init__(self, workdir: Path, *, persist: bool = False) -> None:
         self.port = free_port()
         self.workdir = workdir
+        self.persist = persist
         self.log = workdir / f"redis-{self.port}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -75,8 +79,10 @@ class RedisServer:
             return False
 
     def start(self) -> None:
-        argv = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", str(self.workdir)]  # fmt: skip
+        appendonly, fsync = ("yes", "always") if self.persist else ("no", "everysec")
+        argv = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", appendonly, "--appendfsync", fsync,
+                "--dir", str(self.workdir)]  # fmt: skip
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
         wait_for(self.ping, timeout=10, what=f"redis-server on port {self.port}", log=self.log)
@@ -168,11 +174,8 @@ def workers(tmp_path: Path) -> Iterator[Callable[..., Worker]]:
 
 
 def jobs_app(config: dict[str, Any]) -> Flask:
-    """An app with the job routes, as ``create_app`` will build it once they are wired in."""
-    app = create_app({"TESTING": True, **config})
-    if "jobs" not in app.extensions.get("incilens", {}):
-        init_app(app)
-    return app
+    """A testing app (with the job routes, like every app)."""
+    return create_app({"TESTING": True, **config})
 
 
 def wait_job(client: FlaskClient, url: str, *, timeout: float, log: Path | None = None) -> Any:

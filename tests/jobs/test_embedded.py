@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -260,3 +261,165 @@ def test_job_limits_replace_the_single_request_limits() -> None:
     assert response.status_code == 202, response.get_json()
     body = wait_job(client, response.headers["Location"], timeout=60)
     assert body["counts"]["done"] == 18
+
+
+# -- a job's photos count against the photo limits, one each ---------------------------------------
+@pytest.fixture()
+def limited() -> FlaskClient:
+    return jobs_app(
+        {
+            "OCR_ENGINE": FakeOcrEngine(OCR_TEXT),
+            "RATE_LIMIT_ENABLED": True,
+            "RATE_LIMIT": "100 per minute",
+            "RATE_LIMIT_IMAGE": "3 per minute;1 per second",
+            "MAX_JOB_ITEMS": 6,
+        }
+    ).test_client()
+
+
+def photo_route(client: FlaskClient, **kw: Any) -> Any:
+    data = {"image": (io.BytesIO(render()), "label.png")}
+    return client.post("/v1/analyze/image", data=data, content_type="multipart/form-data", **kw)
+
+
+def test_job_photos_share_the_photo_budget(limited: FlaskClient) -> None:
+    # two photos at once pass the 1-per-second limit (a job is queued, not read at once) ...
+    assert submit(limited, images=[render(), render()]).status_code == 202
+    assert photo_route(limited).status_code == 200  # ... and used 2 of the 3 per minute
+    refused = submit(limited, images=[render()])
+    assert refused.status_code == 429, refused.get_json()
+    assert refused.get_json()["error"]["code"] == "rate_limited"
+    assert "0 of 3 per minute" in refused.get_json()["error"]["message"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert photo_route(limited).status_code == 429  # the same budget, whichever route
+    assert submit(limited, texts=[TEXT]).status_code == 202  # texts are not photos
+    other = {"environ_base": {"REMOTE_ADDR": "198.51.100.9"}}
+    assert photo_route(limited, **other).status_code == 200  # another client's own budget
+
+
+def test_job_larger_than_the_whole_budget_is_refused_and_costs_nothing(
+    limited: FlaskClient,
+) -> None:
+    refused = submit(limited, images=[render()] * 4)
+    assert refused.status_code == 429
+    message = refused.get_json()["error"]["message"]
+    assert "4 photos" in message and "at most 3" in message and "Split" in message
+    assert submit(limited, images=[render()] * 3).status_code == 202  # nothing was used
+
+
+# -- the embedded queue: claims, leases, a dead runner's items -------------------------------------
+@pytest.fixture()
+def queue(tmp_path: Path) -> tuple[SqliteJobStore, list[float], list[str]]:
+    now = [1000.0]
+    store = SqliteJobStore(tmp_path / "q.db", clock=lambda: now[0])
+    ids = []
+    for kinds in (["text", "text"], ["image"]):
+        job = new_job(kinds, ttl=600)  # type: ignore[arg-type]
+        job = type(job)(job.id, 1000.0, 1600.0, job.items)
+        store.create(job, [b"x"] * len(kinds))
+        ids.append(job.id)
+    return store, now, ids
+
+
+def test_claims_take_the_oldest_free_item_once(queue: Any) -> None:
+    store, _, (first, second) = queue
+    claims = [store.claim("a", 10) for _ in range(4)]
+    assert [(c.job_id, c.index, c.attempts) for c in claims[:3]] == [
+        (first, 0, 1),
+        (first, 1, 1),
+        (second, 0, 1),
+    ]
+    assert claims[3] is None  # every item is held
+    assert store.backlog() == 3
+
+
+CLAIM_CASES = [
+    # (what happens to item (first, 0) held by "a", seconds later, who claims it next)
+    ("lease runs out", lambda s, j: None, 10.0, ("b", 2)),
+    ("lease renewed in time", lambda s, j: s.renew("a", 10), 9.0, None),
+    ("given back", lambda s, j: s.release("a"), 0.0, ("b", 1)),  # not counted as a failure
+    ("finished", lambda s, j: s.update(j, 0, done()), 60.0, None),
+]
+
+
+@pytest.mark.parametrize(("case", "event", "later", "expected"), CLAIM_CASES)
+def test_a_held_item_is_claimed_again_only_when_its_holder_is_gone(
+    queue: Any, case: str, event: Any, later: float, expected: tuple[str, int] | None
+) -> None:
+    store, now, (first, second) = queue
+    store.update(second, 0, done("image"))  # leave only the first job
+    store.update(first, 1, done())
+    assert store.claim("a", 10) is not None
+    now[0] += 5
+    event(store, first)
+    now[0] += later
+    claim = store.claim("b", 10)
+    if expected is None:
+        assert claim is None, case
+    else:
+        assert claim is not None and (claim.job_id, claim.index) == (first, 0), case
+        assert claim.attempts == expected[1], case
+
+
+def test_expired_jobs_are_not_claimed(queue: Any) -> None:
+    store, now, _ = queue
+    now[0] = 1600.0
+    assert store.claim("a", 10) is None
+    assert store.backlog() == 0
+
+
+def test_an_item_that_keeps_killing_its_runner_is_failed(app: Flask, tmp_path: Path) -> None:
+    from incilens.job_runner import ThreadRunner
+    from incilens.job_sqlite import MAX_ATTEMPTS
+
+    now = [1000.0]
+    store = SqliteJobStore(tmp_path / "poison.db", clock=lambda: now[0])
+    job = new_job(["image"], ttl=600)
+    job = type(job)(job.id, 1000.0, 1600.0, job.items)
+    store.create(job, [b"x"])
+    for _ in range(MAX_ATTEMPTS):  # claimed, then its runner died, each time
+        assert store.claim("dead", 5) is not None
+        now[0] += 6
+    res = replace(app.extensions["incilens"]["jobs"]["runner"]._res, store=store)
+    runner = ThreadRunner(res, store, threads=1, poll=0.05)
+    try:
+        runner.submit(job.id, 1)
+        deadline = time.monotonic() + 10
+        while (stored := store.get(job.id)) and not stored.items[0].final:
+            assert time.monotonic() < deadline, "the poison item was never failed"
+            time.sleep(0.05)
+    finally:
+        runner.shutdown()
+    assert stored is not None
+    error = stored.items[0].error
+    assert error is not None and error["code"] == "internal_error"
+    assert "each time it was tried" in error["message"]
+
+
+# -- a job sent with an API key is that key's alone ---------------------------------------------
+MOBILE, PARTNER = "il_mobile-app-key-0123456789abcdef", "il_partner-key-0123456789abcdef"
+
+
+def test_a_keyed_job_is_readable_only_with_its_key() -> None:
+    from incilens.keys import hash_key
+
+    keys = [f"mobile:{hash_key(MOBILE)}", f"partner:{hash_key(PARTNER)}"]
+    client = jobs_app({"API_KEYS": keys}).test_client()
+    form = {"data": {"texts": [TEXT]}, "content_type": "multipart/form-data"}
+    keyed = client.post(URL, headers={"X-API-Key": MOBILE}, **form)  # type: ignore[arg-type]
+    anonymous = client.post(URL, **form)  # type: ignore[arg-type]
+    assert keyed.status_code == anonymous.status_code == 202
+    url = keyed.headers["Location"]
+    readers = [  # (headers, status): the id alone is not enough for a keyed job
+        ({"X-API-Key": MOBILE}, 200),
+        ({"Authorization": f"Bearer {MOBILE}"}, 200),
+        ({}, 404),
+        ({"X-API-Key": PARTNER}, 404),
+    ]
+    for headers, status in readers:
+        response = client.get(url, headers=headers)
+        assert response.status_code == status, headers
+        if status == 404:
+            assert response.get_json()["error"]["code"] == "job_not_found"
+    for headers in ({}, {"X-API-Key": PARTNER}):  # an anonymous job: its id is its key
+        assert client.get(anonymous.headers["Location"], headers=headers).status_code == 200

@@ -9,13 +9,15 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import REPO
+from tests.integration.test_analyze_image import render
+from tests.live import LiveServer
 
 from .conftest import free_port, wait_for
 
@@ -36,15 +38,22 @@ def call(
         return 0, None
 
 
-def multipart(fields: list[tuple[str, str]]) -> tuple[bytes, str]:
+def multipart(
+    fields: list[tuple[str, str]], files: Sequence[tuple[str, str, bytes]] = ()
+) -> tuple[bytes, str]:
     boundary = "incilens-test-boundary"
     parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         for name, value in fields
     ]
-    return (
-        "".join(parts) + f"--{boundary}--\r\n"
-    ).encode(), f"multipart/form-data; boundary={boundary}"
+    for name, filename, data in files:
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
+        parts.append(head.encode() + data + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
 
 
 @pytest.fixture()
@@ -54,7 +63,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     log = tmp_path / "gunicorn.log"
     argv = [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
             "--preload", "--access-logfile", str(access), "--access-logformat", "%(p)s %(U)s %(s)s",
-            "tests.jobs.wsgi:make_app()"]  # fmt: skip
+            "incilens:create_app()"]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_THREAD_LIMIT": "1",
            "INCILENS_RATE_LIMIT_ENABLED": "false"}  # fmt: skip
     env.pop("INCILENS_REDIS_URL", None)
@@ -90,3 +99,42 @@ def test_every_worker_answers_for_a_job(server: tuple[str, Path]) -> None:
 
     wait_for(answered_by_both, timeout=30, what="both gunicorn workers to answer for the job")
     assert set(statuses) == {200}, statuses
+
+
+def test_items_of_a_killed_worker_are_finished_by_another(tmp_path: Path) -> None:
+    """SIGKILL the gunicorn worker in the middle of reading a job's photo (``incilens serve``,
+    embedded mode): once its lease runs out, another worker (or its replacement) reads it."""
+    marker = tmp_path / "stalled"
+    env = {
+        "PYTHONPATH": str(REPO),
+        "INCILENS_OCR_ENGINE": "tests.jobs.stall_engine:StallOnceEngine",
+        "INCILENS_TEST_STALL_MARKER": str(marker),
+        "INCILENS_JOB_LEASE": "2",
+        "INCILENS_RATE_LIMIT_ENABLED": "false",
+    }
+    env_before = os.environ.pop("INCILENS_REDIS_URL", None)
+    try:
+        with LiveServer(workers=2, threads=2, env=env) as server:
+            body, content_type = multipart(
+                [("texts", TEXT)], files=[("images", "label.png", render())]
+            )
+            status, accepted = call(server.url + "/v1/jobs", body, {"Content-Type": content_type})
+            assert status == 202, accepted
+            wait_for(lambda: marker.exists() and marker.read_text(), timeout=30,
+                     what="the stalled read to name its process")  # fmt: skip
+            pid = int(marker.read_text())
+            os.kill(pid, signal.SIGKILL)
+
+            def finished() -> Any:
+                status, job = call(server.url + accepted["url"])
+                assert status == 200, job
+                return job if job["status"] in ("done", "failed") else None
+
+            job = wait_for(finished, timeout=45, what="another worker to finish the item",
+                           log=server.log_path)  # fmt: skip
+    finally:
+        if env_before is not None:
+            os.environ["INCILENS_REDIS_URL"] = env_before
+    assert [item["status"] for item in job["items"]] == ["done", "done"], job
+    photo = job["items"][0]["report"]
+    assert "Niacinamide" in photo["ocr"]["text"]  # read again, by the fake's second answer
