@@ -14,7 +14,7 @@ export OMP_THREAD_LIMIT := 1
 
 # Browser tests drive Debian's Chromium through Playwright (its own browser download is never used).
 .PHONY: setup system-deps run test lint typecheck compose-check pytest kb coverage bench clean \
-	extension extension-lint js-test bench-extension fuzz load bench-jobs
+	extension extension-lint js-test bench-extension fuzz load bench-jobs bench-serve
 
 setup: system-deps $(VENV)/.installed node_modules/.installed
 
@@ -84,6 +84,10 @@ load: setup
 # Batch-job throughput with 1 and 2 Celery workers (loopback Redis; the scaling ratio).
 bench-jobs: setup
 	$(BIN)/python bench/jobs.py
+
+# gunicorn workers x threads on this machine, and memory per worker (about 30 minutes).
+bench-serve: setup
+	$(BIN)/python bench/serve_sizing.py
 
 # The browser extension: dist/incilens-chrome.zip and dist/incilens-firefox.zip (and the
 # unpacked trees beside them), built from the one source tree in extension/.

@@ -60,7 +60,17 @@ def free_port() -> int:
 class Server:
     """``incilens serve`` with the production settings, plus the bench client's key."""
 
-    def __init__(self, key_digest: str, workers: int, threads: int) -> None:
+    def __init__(
+        self,
+        key_digest: str,
+        workers: int,
+        threads: int,
+        *,
+        env: dict[str, str] | None = None,
+        gunicorn: list[str] | None = None,
+    ) -> None:
+        """Start the server; ``gunicorn`` runs the plain gunicorn command with these options
+        (``incilens:create_app()``) instead of ``incilens serve`` (a baseline)."""
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         env = {
@@ -69,9 +79,16 @@ class Server:
             "INCILENS_API_KEYS": f"bench:{key_digest}",
             "INCILENS_RATE_LIMIT_KEYED": "1000000 per minute",
             "INCILENS_RATE_LIMIT_IMAGE_KEYED": "1000000 per minute",
+            **(env or {}),
         }
-        cmd = [sys.executable, "-m", "incilens.cli", "serve", "--host", HOST]
-        cmd += ["--port", str(self.port), "--workers", str(workers), "--threads", str(threads)]
+        env.pop("GUNICORN_CMD_ARGS", None)
+        if gunicorn is None:
+            cmd = [sys.executable, "-m", "incilens.cli", "serve", "--host", HOST]
+            cmd += ["--port", str(self.port), "--workers", str(workers), "--threads", str(threads)]
+        else:
+            cmd = [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"{HOST}:{self.port}"]
+            cmd += ["--workers", str(workers), "--threads", str(threads), *gunicorn]
+            cmd += ["incilens:create_app()"]
         self.log = Path(tempfile.gettempdir()) / f"incilens-load-{self.port}.log"
         with self.log.open("wb") as log:  # the child keeps its own descriptor
             self.proc = subprocess.Popen(

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from incilens.errors import ConfigError, KnowledgeBaseError
 from incilens.knowledge import DEFAULT_KB_PATH, KnowledgeBase
 from incilens.render import render_card, render_report
+from incilens.serving import THREADS, WORKERS
 
 __all__ = ["main"]
 
@@ -95,25 +96,12 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from gunicorn.app.base import BaseApplication
-
     from incilens import create_app
+    from incilens.serving import serve
 
     config = {"KB_PATH": args.kb} if args.kb else None
-    app = create_app(config)  # loaded before forking: the workers share the knowledge base
-
-    class _Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{args.host}:{args.port}")
-            self.cfg.set("workers", args.workers)
-            self.cfg.set("threads", args.threads)
-            self.cfg.set("timeout", 60)
-            self.cfg.set("accesslog", "-")
-
-        def load(self) -> Any:
-            return app
-
-    _Server().run()
+    app = create_app(config)  # built before forking: the workers share the knowledge base
+    serve(app, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     return 0
 
 
@@ -132,11 +120,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_lookup.add_argument("name", help="INCI name, synonym or id (e.g. 'Vitamin E')")
     p_lookup.add_argument("--json", action="store_true", help="print the JSON record")
     p_lookup.set_defaults(func=_lookup)
-    p_serve = sub.add_parser("serve", help="run the HTTP API under gunicorn")
+    p_serve = sub.add_parser(
+        "serve",
+        help="run the HTTP API under gunicorn",
+        description="Serve the API and web page under gunicorn with the measured settings; "
+        "GUNICORN_CMD_ARGS overrides any gunicorn setting.",
+    )
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=8000)
-    p_serve.add_argument("--workers", type=int, default=2)
-    p_serve.add_argument("--threads", type=int, default=4)
+    p_serve.add_argument("--workers", type=int, default=WORKERS, help=f"default {WORKERS}")
+    p_serve.add_argument("--threads", type=int, default=THREADS, help=f"default {THREADS}")
     p_serve.set_defaults(func=_serve)
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,113 @@
+"""The production server: gunicorn with settings chosen by measurement (``incilens serve``).
+
+One place holds how the service is served, for ``make run``, the container image and
+``bench/serve_sizing.py`` alike:
+
+* **Workers and threads** default to :data:`WORKERS` x :data:`THREADS`, the best of the grid
+  measured on 2 cores (``python bench/serve_sizing.py``; figures in ``docs/DEPLOY.md``). Text
+  analysis is pure Python and holds the GIL, so only processes run it in parallel; a photo
+  spends most of its time in a Tesseract subprocess, so threads keep a worker answering texts
+  while its photos are read.
+* **The knowledge base is loaded before forking** (the app is built in the master) and the
+  master then moves every object it has into the permanent generation (``gc.freeze``), so the
+  workers' collectors never write to those pages and the copy-on-write sharing holds.
+* **Timeouts** follow the OCR timeout: a worker is restarted only when it has been silent for
+  twice a photo's worst case (:func:`worker_timeout`).
+* ``GUNICORN_CMD_ARGS`` (gunicorn's own variable) is applied last, so any gunicorn setting can
+  be changed without a rebuild.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shlex
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__all__ = ["THREADS", "WORKERS", "gunicorn_app", "gunicorn_settings", "serve", "worker_timeout"]
+
+#: Chosen by measurement on 2 cores (bench/serve_sizing.py): see docs/DEPLOY.md.
+WORKERS = 2
+THREADS = 4
+
+
+def worker_timeout(ocr_timeout: float) -> int:
+    """Seconds a worker may stay silent before gunicorn restarts it.
+
+    A photo's worst case is a read started just before ``SECOND_READ_BUDGET_S`` that runs to
+    the OCR timeout; the worker timeout is twice that plus a margin (90 s with the default 20 s).
+    """
+    from incilens.pipeline import SECOND_READ_BUDGET_S  # not at import: the CLI starts fast
+
+    return int(2 * (SECOND_READ_BUDGET_S + ocr_timeout)) + 20
+
+
+def gunicorn_settings(
+    app: Flask, *, host: str, port: int, workers: int = WORKERS, threads: int = THREADS
+) -> dict[str, Any]:
+    """The gunicorn settings for ``app`` (before ``GUNICORN_CMD_ARGS`` is applied)."""
+    settings: dict[str, Any] = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "timeout": worker_timeout(float(app.config["OCR_TIMEOUT"])),
+        "graceful_timeout": 30,
+        # Above the idle timeouts of common load balancers' upstream pools.
+        "keepalive": 5,
+        "accesslog": "-",
+        # Bodies are checked by the app (413 in the error shape); gunicorn's own header limits
+        # stay at their defaults.
+    }
+    if Path("/dev/shm").is_dir():  # heartbeat files off the (possibly read-only) disk
+        settings["worker_tmp_dir"] = "/dev/shm"
+    return settings
+
+
+def _share_memory(server: Any) -> None:
+    """Before the first fork: freeze what the master built, so workers share its pages."""
+    gc.collect()
+    gc.freeze()
+
+
+def _start_worker(worker: Any) -> None:
+    """In each worker once it has booted: run the app's after-fork hooks (the job runner)."""
+    for hook in worker.wsgi.extensions.get("incilens", {}).get("after_fork", []):
+        hook()
+
+
+def gunicorn_app(
+    app: Flask, *, host: str, port: int, workers: int = WORKERS, threads: int = THREADS
+) -> Any:
+    """The gunicorn application serving ``app`` (call ``run()`` on it), its settings applied."""
+    from gunicorn.app.base import BaseApplication
+
+    settings = gunicorn_settings(app, host=host, port=port, workers=workers, threads=threads)
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+            self.cfg.set("when_ready", _share_memory)
+            self.cfg.set("post_worker_init", _start_worker)
+            extra = os.environ.get("GUNICORN_CMD_ARGS", "")
+            if extra:  # gunicorn's own variable wins, as with the gunicorn command
+                parsed = self.cfg.parser().parse_args(shlex.split(extra))
+                for name, value in vars(parsed).items():
+                    if value is not None and name != "args":
+                        self.cfg.set(name.lower(), value)
+
+        def load(self) -> Flask:
+            return app
+
+    return _Server()
+
+
+def serve(
+    app: Flask, *, host: str, port: int, workers: int = WORKERS, threads: int = THREADS
+) -> None:
+    """Serve ``app`` (already built: the master holds the knowledge base) under gunicorn."""
+    gunicorn_app(app, host=host, port=port, workers=workers, threads=threads).run()
