@@ -3,8 +3,9 @@
     python bench/load.py                   # about 3 minutes; figures quoted in the README
     python bench/load.py --seconds 10      # a quicker look
 
-It starts ``incilens serve`` (2 workers x 4 threads, as in production) on a free 127.0.0.1
-port and runs four phases, each bounded in time and in request count, then stops the server:
+It starts ``incilens serve`` (the production workers and threads, the OCR cache off) on a free
+127.0.0.1 port and runs four phases, each bounded in time and in request count, then stops the
+server:
 
 1. sustained text analysis: ``wrk`` (closed loop) posting real labels from the text dev set;
 2. sustained photo analysis: ``wrk`` posting a rendered label photo through real Tesseract;
@@ -41,6 +42,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "service"))
 
 from incilens.keys import new_key  # noqa: E402
+from incilens.serving import THREADS, WORKERS  # noqa: E402
 
 HOST = "127.0.0.1"
 LABELS = REPO / "bench" / "devset" / "text" / "clean.jsonl"
@@ -315,8 +317,8 @@ def measure(phases: list[tuple[str, Any]], server: Any, results: dict[str, Any])
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=20, help="length of each phase")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--threads", type=int, default=THREADS)
     parser.add_argument("--max-requests", type=int, default=50_000, help="cap per open-loop phase")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
@@ -324,7 +326,8 @@ def main() -> int:
         raise SystemExit("wrk is not installed: apt-get install wrk")
     key, digest = new_key()
     results: dict[str, Any] = {"cores": os.cpu_count(), "seconds_per_phase": args.seconds}
-    server = Server(digest, args.workers, args.threads)
+    # The OCR cache off: every photo is read, as when each client sends a different one.
+    server = Server(digest, args.workers, args.threads, env={"INCILENS_OCR_CACHE_SIZE": "0"})
     try:
         with tempfile.TemporaryDirectory(prefix="incilens-load-") as tmp:
             workdir = Path(tmp)
