@@ -8,7 +8,7 @@ SHARED ?= ../shared/data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd docker-compose \
-	fonts-dejavu-core fonts-liberation fonts-noto-core chromium redis-server wrk
+	fonts-dejavu-core fonts-liberation fonts-noto-core chromium redis-server wrk nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OMP_THREAD_LIMIT := 1
 

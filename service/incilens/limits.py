@@ -33,7 +33,7 @@ from flask_limiter import ApplicationLimit, Limit, Limiter
 from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from incilens.errors import OcrBusy, RateLimited
+from incilens.errors import BadInput, OcrBusy, RateLimited
 from incilens.keys import client_name
 
 __all__ = [
@@ -85,8 +85,9 @@ def charge_photos(count: int) -> None:
     each, so a batch cannot read more photos than the same client sending them one by one.
     Only windows of a minute or more apply: a job is queued and read at the workers' pace, so
     the per-second limit (there to smooth interactive bursts) would refuse any batch outright.
-    A job with more photos than a whole window allows is refused with the budget in the
-    message. If the counters' store fails, the job is let through, as the limiter does.
+    A job with more photos than a whole window allows is a 400 with the budget in the message
+    (waiting would not help). If the counters' store fails, the job is let through, as the
+    limiter does.
     """
     state = current_app.extensions["incilens"]
     limiter: Limiter = state["limiter"]
@@ -97,11 +98,10 @@ def charge_photos(count: int) -> None:
     strategy = limiter.limiter
     try:
         for item in items:
-            if count > item.amount:
-                raise RateLimited(
+            if count > item.amount:  # no wait would let it through: a bad job, like too many items
+                raise BadInput(
                     f"This job has {count} photos; at most {item.amount} photos may be sent "
-                    f"per {_window(item)}. Split the job and send the rest later.",
-                    retry_after=1,
+                    f"per {_window(item)}. Split the job and send the rest later."
                 )
             if not strategy.test(item, *args, cost=count):
                 reset, left = strategy.get_window_stats(item, *args)
@@ -113,7 +113,7 @@ def charge_photos(count: int) -> None:
                 )
         for item in items:
             strategy.hit(item, *args, cost=count)
-    except RateLimited:
+    except (RateLimited, BadInput):
         raise
     except Exception:  # the shared store is down: fail open, like the limiter itself
         log.warning("photo budget could not be checked; job accepted", exc_info=True)
