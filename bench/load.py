@@ -169,12 +169,13 @@ def text_bodies(limit: int = 60) -> list[bytes]:
     return [json.dumps({"text": r["text"]}).encode() for r in rows[:limit]]
 
 
-def photo_body() -> bytes:
+def photo_body(photo: Path = PHOTO) -> bytes:
+    """A multipart body with ``photo`` as the ``image`` field."""
     head = (
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="label.png"\r\n'
-        "Content-Type: image/png\r\n\r\n"
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="{photo.name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
     ).encode()
-    return head + PHOTO.read_bytes() + f"\r\n--{BOUNDARY}--\r\n".encode()
+    return head + photo.read_bytes() + f"\r\n--{BOUNDARY}--\r\n".encode()
 
 
 # -- phases 1 and 2: wrk, closed loop ------------------------------------------------------------

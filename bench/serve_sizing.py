@@ -49,19 +49,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from incilens.keys import new_key
 from load import BOUNDARY, REPO, Server, text_bodies, wrk
+from load import photo_body as multipart_photo
 
 PHOTO = REPO / "tests" / "resources" / "labels" / "phone.jpg"
 NO_CACHE = {"INCILENS_OCR_CACHE_SIZE": "0"}
 GRID = [(w, t) for w in (1, 2, 3, 4) for t in (1, 2, 4, 8)]
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
-
-
-def photo_body() -> bytes:
-    head = (
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="label.jpg"\r\n'
-        "Content-Type: image/jpeg\r\n\r\n"
-    ).encode()
-    return head + PHOTO.read_bytes() + f"\r\n--{BOUNDARY}--\r\n".encode()
 
 
 def memory(pid: int) -> dict[str, float]:
@@ -99,7 +92,7 @@ def goodput(result: dict[str, Any], seconds: int) -> float:
 def run_pair(key: str, digest: str, workers: int, threads: int, seconds: int,
              workdir: Path) -> dict[str, Any]:  # fmt: skip
     """The three phases against one server; its memory after them."""
-    texts, photo = text_bodies(), photo_body()
+    texts, photo = text_bodies(), multipart_photo(PHOTO)
     server = Server(digest, workers, threads, env=NO_CACHE)
     try:
         text = wrk(server.url, "/v1/analyze/text", texts, "application/json", key,
@@ -209,7 +202,7 @@ def memory_variants(key: str, digest: str, workers: int, threads: int, seconds: 
         "gunicorn --preload": ["--preload"],
         "incilens serve (preload + gc.freeze)": None,
     }
-    texts, photo = text_bodies(), photo_body()
+    texts, photo = text_bodies(), multipart_photo(PHOTO)
     out: dict[str, Any] = {}
     for name, gunicorn in variants.items():
         server = Server(digest, workers, threads, env=NO_CACHE, gunicorn=gunicorn)

@@ -26,6 +26,7 @@ import pytest
 
 from tests.conftest import REPO, need
 from tests.jobs.conftest import free_port, wait_for
+from tests.jobs.test_gunicorn import multipart
 from tests.live import LiveServer, stop_process_group
 
 CONF = (REPO / "deploy" / "nginx.conf").read_text(encoding="utf-8")
@@ -149,16 +150,8 @@ def test_beyond_the_in_flight_cap_a_fast_json_503(tmp_path: Path) -> None:
         "INCILENS_TEST_STALL_MARKER": str(marker),
         "INCILENS_RATE_LIMIT_ENABLED": "false",
     }
-    boundary = "nginx-test"
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="l.png"\r\n'
-            "Content-Type: image/png\r\n\r\n"
-        ).encode()
-        + render()
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    ctype = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    body, content_type = multipart([], files=[("image", "label.png", render())])
+    ctype = {"Content-Type": content_type}
 
     def hold(base: str) -> None:  # one request in flight: a photo whose read stalls
         with contextlib.suppress(OSError):  # ends when the server is stopped
