@@ -3,7 +3,7 @@
 One place holds how the service is served, for ``make run``, the container image and
 ``bench/serve_sizing.py`` alike:
 
-* **Workers and threads** default to :data:`WORKERS` x :data:`THREADS`, the best of the grid
+* **Workers and threads** default to :data:`WORKERS` x :data:`THREADS`, chosen from a grid
   measured on 2 cores (``python bench/serve_sizing.py``; figures in ``docs/DEPLOY.md``). Text
   analysis is pure Python and holds the GIL, so only processes run it in parallel; a photo
   spends most of its time in a Tesseract subprocess, so threads keep a worker answering texts
@@ -56,11 +56,10 @@ def gunicorn_settings(
         "worker_class": "gthread",
         "timeout": worker_timeout(float(app.config["OCR_TIMEOUT"])),
         "graceful_timeout": 30,
-        # Above the idle timeouts of common load balancers' upstream pools.
+        # Idle keep-alive connections close after 5 s; a proxy in front must drop its idle
+        # upstream connections sooner (deploy/nginx.conf: 4 s) or a POST may meet a closed one.
         "keepalive": 5,
         "accesslog": "-",
-        # Bodies are checked by the app (413 in the error shape); gunicorn's own header limits
-        # stay at their defaults.
     }
     if Path("/dev/shm").is_dir():  # heartbeat files off the (possibly read-only) disk
         settings["worker_tmp_dir"] = "/dev/shm"
