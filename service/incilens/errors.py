@@ -16,6 +16,7 @@ __all__ = [
     "ConfigError",
     "ImageTooLarge",
     "IngredientNotFound",
+    "ItemAbandoned",
     "ItemTimeout",
     "JobNotFound",
     "JobsBusy",
@@ -161,6 +162,13 @@ class JobNotFound(ServiceError):
 
     status_code = 404
     code = "job_not_found"
+
+
+class ItemAbandoned(ServiceError):
+    """A job item stopped the process analysing it every time it was tried; it was not run again."""
+
+    status_code = 500
+    code = "item_abandoned"
 
 
 class ItemTimeout(ServiceError):

@@ -18,8 +18,8 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 
 from incilens.errors import JobsBusy, JobsUnavailable, ServiceError
-from incilens.job_sqlite import MAX_ATTEMPTS, Claim, SqliteJobStore
-from incilens.jobs import Item, JobStore
+from incilens.job_sqlite import Claim, SqliteJobStore
+from incilens.jobs import MAX_ATTEMPTS, Item, JobStore, abandoned
 from incilens.knowledge import KnowledgeBase
 from incilens.matching import Matcher
 from incilens.ocr import OcrEngine
@@ -202,9 +202,8 @@ class ThreadRunner:
             return
         tries = claim.attempts - 1
         log.error("job %s item %d stopped its runner %d times", claim.job_id, claim.index, tries)
-        message = "This item stopped the analysis each time it was tried; it was not analysed."
-        error = {"code": "internal_error", "message": message}
-        item = Item(job.items[claim.index].kind, "failed", error=error)
+        kind = job.items[claim.index].kind
+        item = Item(kind, "failed", error=abandoned(tries).to_dict()["error"])
         self._store.update(claim.job_id, claim.index, item)
 
     def _heartbeat(self) -> None:

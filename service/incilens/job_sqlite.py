@@ -8,9 +8,9 @@ and every process opens the same file (WAL mode, a busy timeout), one connection
 The file is also the queue. A runner *claims* an unfinished item with a lease (a deadline it
 keeps pushing back while the item runs, :meth:`SqliteJobStore.renew`); an item whose lease has
 run out, because its process was killed, is claimed again by any other runner. Each claim is
-counted, so an item that has stopped its runner :data:`MAX_ATTEMPTS` times is failed rather
-than retried forever. Expired jobs are deleted as the store is used; the directory is removed
-when the process that made it exits.
+counted, so an item that has stopped its runner :data:`~incilens.jobs.MAX_ATTEMPTS` times is
+failed rather than retried forever. Expired jobs are deleted as the store is used; the
+directory is removed when the process that made it exits.
 """
 
 from __future__ import annotations
@@ -27,10 +27,7 @@ from typing import Any
 
 from incilens.jobs import Item, Job
 
-__all__ = ["MAX_ATTEMPTS", "Claim", "SqliteJobStore"]
-
-#: Claims of one item before it is failed instead of run again (it stopped its runner each time).
-MAX_ATTEMPTS = 3
+__all__ = ["Claim", "SqliteJobStore"]
 
 # An item is unfinished while it still holds its input (a finished one drops it). ``lease`` is
 # the time until which a runner holds it (NULL: nobody), ``owner`` that runner.

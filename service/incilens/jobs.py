@@ -27,15 +27,17 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-from incilens.errors import JobsUnavailable
+from incilens.errors import ItemAbandoned, JobsUnavailable
 
 __all__ = [
     "JOB_DEFAULTS",
+    "MAX_ATTEMPTS",
     "Item",
     "Job",
     "JobStore",
     "MemoryJobStore",
     "RedisJobStore",
+    "abandoned",
     "new_job",
 ]
 
@@ -55,6 +57,11 @@ JOB_DEFAULTS: dict[str, Any] = {
     "JOB_VISIBILITY_TIMEOUT": 300,  # Celery: an unacknowledged item is redelivered after this
     "OCR_CACHE_SIZE": 256,  # OCR results kept in memory (LRU) when there is no Redis
 }
+
+
+#: Times one item may be started before it is failed instead (each time, the process running it
+#: died: a photo that crashes or exhausts whatever reads it must not be retried forever).
+MAX_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,14 @@ class Job:
             "counts": counts,
             "items": items,
         }
+
+
+def abandoned(attempts: int) -> ItemAbandoned:
+    """The error of an item that stopped the process running it on each of its ``attempts``."""
+    return ItemAbandoned(
+        f"This item stopped the analysis each of the {attempts} times it was tried; it was not "
+        "analysed. Check the photo or send it again on its own."
+    )
 
 
 def _iso(t: float) -> str:
@@ -256,6 +271,16 @@ return 1
 """
 
 
+# Counts a start of an item, kept exactly as long as its job (-1: the job is gone).
+_ATTEMPT = """
+local ttl = redis.call('pttl', KEYS[1])
+if ttl < 0 then return -1 end
+local n = redis.call('hincrby', KEYS[2], ARGV[1], 1)
+redis.call('pexpire', KEYS[2], ttl)
+return n
+"""
+
+
 class RedisJobStore:
     """Jobs in Redis, shared by every API replica and worker; keys expire after the job's TTL.
 
@@ -269,6 +294,7 @@ class RedisJobStore:
         self._client = client
         self._prefix = prefix
         self._update = client.register_script(_UPDATE)
+        self._attempt = client.register_script(_ATTEMPT)
 
     def _keys(self, job_id: str) -> tuple[str, str]:
         return f"{self._prefix}{job_id}", f"{self._prefix}{job_id}:in"
@@ -314,5 +340,13 @@ class RedisJobStore:
         args = [f"item:{index}", json.dumps(item.state()), "1" if item.final else "0", str(index)]
         return bool(self._call(lambda: self._update(keys=[key, in_key], args=args)))
 
+    def attempt(self, job_id: str, index: int) -> int:
+        """Count one more start of item ``index``: how many there have been (-1: job gone)."""
+        key = self._keys(job_id)[0]
+        keys = [key, f"{key}:tries"]
+        return int(self._call(lambda: self._attempt(keys=keys, args=[str(index)])))
+
     def delete(self, job_id: str) -> None:  # noqa: D102
-        self._call(lambda: self._client.delete(*self._keys(job_id)))
+        self._call(
+            lambda: self._client.delete(*self._keys(job_id), f"{self._prefix}{job_id}:tries")
+        )

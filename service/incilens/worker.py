@@ -51,7 +51,7 @@ from flask import Config
 from incilens.config import DEFAULTS, ENV_PREFIX
 from incilens.errors import ConfigError, ItemTimeout, JobsUnavailable, ServiceError
 from incilens.job_runner import Resources, run_item
-from incilens.jobs import JOB_DEFAULTS, Item, RedisJobStore
+from incilens.jobs import JOB_DEFAULTS, MAX_ATTEMPTS, Item, RedisJobStore, abandoned
 from incilens.knowledge import DEFAULT_KB_PATH, KnowledgeBase
 from incilens.ocr import engine_from_config
 from incilens.ocr_cache import CachingEngine, RedisOcrCache
@@ -262,9 +262,19 @@ class ItemTask(Task):  # type: ignore[misc]
 
 
 def _analyze_item(task: Task, job_id: str, index: int) -> None:
-    """Run one item; an unreachable store is retried with back-off (the message is kept)."""
+    """Run one item, unless it has stopped its worker too often.
+
+    An unreachable store is retried with back-off (the message is kept).
+    """
     soft = float(task.soft_time_limit or task.app.conf.task_soft_time_limit)
     try:
+        # Each delivery is counted: a message handed back every time its pool process died (a
+        # photo that crashes or exhausts the reader) ends as a failed item, not a loop.
+        tries = RedisJobStore(_redis()).attempt(job_id, index)
+        if tries > MAX_ATTEMPTS:
+            log.error("job %s item %d stopped its worker %d times", job_id, index, tries - 1)
+            _fail_item(job_id, index, abandoned(tries - 1))
+            return
         try:
             with _soft_limit_raises(_item_timeout(soft)):
                 run_item(job_id, index, resources())

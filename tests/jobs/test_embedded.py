@@ -371,7 +371,7 @@ def test_expired_jobs_are_not_claimed(queue: Any) -> None:
 
 def test_an_item_that_keeps_killing_its_runner_is_failed(app: Flask, tmp_path: Path) -> None:
     from incilens.job_runner import ThreadRunner
-    from incilens.job_sqlite import MAX_ATTEMPTS
+    from incilens.jobs import MAX_ATTEMPTS
 
     now = [1000.0]
     store = SqliteJobStore(tmp_path / "poison.db", clock=lambda: now[0])
@@ -393,8 +393,8 @@ def test_an_item_that_keeps_killing_its_runner_is_failed(app: Flask, tmp_path: P
         runner.shutdown()
     assert stored is not None
     error = stored.items[0].error
-    assert error is not None and error["code"] == "internal_error"
-    assert "each time it was tried" in error["message"]
+    assert error is not None and error["code"] == "item_abandoned"
+    assert f"each of the {MAX_ATTEMPTS} times it was tried" in error["message"]
 
 
 # -- a job sent with an API key is that key's alone ---------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ from PIL import Image
 
 import incilens.worker
 from incilens.errors import ConfigError, JobsUnavailable
+from incilens.jobs import MAX_ATTEMPTS
 from incilens.models import OcrResult
 from incilens.worker import QUEUE, TASK_NAME, make_celery, redis_client, time_limits
 from tests.conftest import need
@@ -161,6 +163,40 @@ def test_time_limits_come_from_the_settings(
 def test_a_soft_limit_not_below_the_hard_one_is_refused(settings: dict[str, Any]) -> None:
     with pytest.raises(ConfigError, match="JOB_SOFT_TIME_LIMIT"):
         time_limits(settings)
+
+
+# -- an item that kills its pool process every time ------------------------------------------------
+class CrashEngine:
+    """Every read kills the process doing it, as a photo that crashes or exhausts the reader
+    would. Workers load it with ``INCILENS_OCR_ENGINE=tests.jobs.test_worker_faults:CrashEngine``.
+    """
+
+    name = "crash"
+
+    def recognize(self, image: Image.Image, *, psm: int = 3) -> OcrResult:
+        os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("the process outlived SIGKILL")
+
+
+def test_an_item_that_kills_its_worker_every_time_is_failed_not_looped(
+    redis_server: RedisServer, workers: Callable[..., Worker]
+) -> None:
+    worker = workers(redis_server.url, INCILENS_OCR_ENGINE=f"{__name__}:CrashEngine")
+    client = jobs_app({"REDIS_URL": redis_server.url}).test_client()
+    response = submit(client, images=[render(f"{TEXT} Crashes its reader.")], texts=[TEXT])
+    assert response.status_code == 202, response.get_json()
+    body = wait_job(client, response.headers["Location"], timeout=120, log=worker.log)
+
+    crash, text = body["items"]
+    assert crash["status"] == "failed", body
+    assert crash["error"]["code"] == "item_abandoned"
+    assert f"each of the {MAX_ATTEMPTS} times" in crash["error"]["message"]
+    assert text["status"] == "done", body
+    wait_for(broker_is_empty(redis_server.url), timeout=10, what="the broker to be empty")
+    assert worker.proc is not None and worker.proc.poll() is None  # the worker itself lives on
+    log = worker.log.read_text(errors="replace")
+    assert log.count("WorkerLostError") >= MAX_ATTEMPTS, log  # it really died each time
+    assert f"stopped its worker {MAX_ATTEMPTS} times" in log
 
 
 # -- Redis lost while an item runs ---------------------------------------------------------------
