@@ -244,12 +244,16 @@ def test_a_retry_that_cannot_be_sent_gives_the_message_back(
     this is a race (the worker cancels running items the moment it loses the broker), so the
     task runs here in-process, against a broker port nothing listens on.
     """
-    app = make_celery({"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"})
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    app = make_celery({"REDIS_URL": dead})
     task = app.tasks[TASK_NAME]
 
     def unreachable(*args: Any) -> None:
         raise JobsUnavailable("The job service is unreachable.", retry_after=2)
 
+    # The job store is the same dead Redis (its delivery count fails first), and so would be
+    # the store writes of the analysis.
+    monkeypatch.setattr(incilens.worker, "_redis", lambda: redis_client(dead))
     monkeypatch.setattr(incilens.worker, "resources", lambda: None)
     monkeypatch.setattr(incilens.worker, "run_item", unreachable)
 
