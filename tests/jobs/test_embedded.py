@@ -1,4 +1,4 @@
-"""Jobs with no REDIS_URL (the embedded default): a thread pool in the app's process."""
+"""Jobs with no REDIS_URL (the embedded default): queued in SQLite, run by threads in the app."""
 
 from __future__ import annotations
 
