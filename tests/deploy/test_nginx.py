@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -26,6 +25,7 @@ import pytest
 
 from tests.conftest import REPO, need
 from tests.jobs.conftest import free_port, wait_for
+from tests.jobs.stall_engine import stall_env
 from tests.jobs.test_gunicorn import multipart
 from tests.live import LiveServer, stop_process_group
 
@@ -107,8 +107,7 @@ def call(url: str, data: bytes | None = None, headers: dict[str, str] | None = N
 @pytest.fixture(scope="module")
 def server() -> Iterator[LiveServer]:
     env = {"INCILENS_PROXY_COUNT": "1", "INCILENS_RATE_LIMIT": "3 per minute",
-           "INCILENS_RATE_LIMIT_ENABLED": "true"}  # fmt: skip
-    os.environ.pop("INCILENS_REDIS_URL", None)
+           "INCILENS_RATE_LIMIT_ENABLED": "true", "INCILENS_REDIS_URL": ""}  # fmt: skip
     with LiveServer(workers=1, threads=4, env=env) as live:
         yield live
 
@@ -144,12 +143,7 @@ def test_beyond_the_in_flight_cap_a_fast_json_503(tmp_path: Path) -> None:
     from tests.integration.test_analyze_image import render
 
     marker = tmp_path / "stalled"
-    env = {
-        "PYTHONPATH": str(REPO),
-        "INCILENS_OCR_ENGINE": "tests.jobs.stall_engine:StallOnceEngine",
-        "INCILENS_TEST_STALL_MARKER": str(marker),
-        "INCILENS_RATE_LIMIT_ENABLED": "false",
-    }
+    env = {**stall_env(marker), "PYTHONPATH": str(REPO), "INCILENS_RATE_LIMIT_ENABLED": "false"}
     body, content_type = multipart([], files=[("image", "label.png", render())])
     ctype = {"Content-Type": content_type}
 

@@ -20,6 +20,14 @@ from tests.fakes import FakeOcrEngine
 TEXT = "Ingredients: Aqua, Glycerin,\nNiacinamide, Parfum"
 
 
+def stall_env(marker: Path) -> dict[str, str]:
+    """The variables that make a worker or server read with this engine, stalling on ``marker``."""
+    return {
+        "INCILENS_OCR_ENGINE": "tests.jobs.stall_engine:StallOnceEngine",
+        "INCILENS_TEST_STALL_MARKER": str(marker),
+    }
+
+
 class StallOnceEngine:
     name = "stall-once"
 

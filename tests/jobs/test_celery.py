@@ -26,6 +26,7 @@ from tests.conftest import REPO, need
 from tests.integration.test_analyze_image import render
 
 from .conftest import RedisServer, Worker, free_port, jobs_app, wait_for, wait_job
+from .stall_engine import stall_env
 
 TEXT = "Ingredients: Aqua, Glycerin, Niacinamide, Parfum"
 LABELS = REPO / "tests" / "resources" / "labels"
@@ -74,10 +75,7 @@ def test_worker_killed_mid_item_is_redelivered(
     redis_server: RedisServer, workers: Callable[..., Worker], tmp_path: Path
 ) -> None:
     marker = tmp_path / "stalled"
-    env = {
-        "INCILENS_OCR_ENGINE": "tests.jobs.stall_engine:StallOnceEngine",
-        "INCILENS_TEST_STALL_MARKER": str(marker),
-    }
+    env = stall_env(marker)
     first = workers(redis_server.url, **env)
     client = jobs_app({"REDIS_URL": redis_server.url}).test_client()
     # A label no other test reads: a cached read would never reach the stalling engine.
@@ -100,8 +98,7 @@ def test_pool_process_killed_mid_item_is_retried(
     marker = tmp_path / "stalled"
     worker = workers(
         redis_server.url,
-        INCILENS_OCR_ENGINE="tests.jobs.stall_engine:StallOnceEngine",
-        INCILENS_TEST_STALL_MARKER=str(marker),
+        **stall_env(marker),
         INCILENS_JOB_VISIBILITY_TIMEOUT="300",  # redelivery here must not need the timeout
     )
     client = jobs_app({"REDIS_URL": redis_server.url}).test_client()

@@ -20,6 +20,7 @@ from tests.integration.test_analyze_image import render
 from tests.live import LiveServer
 
 from .conftest import free_port, wait_for
+from .stall_engine import stall_env
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 TEXT = "Ingredients: Aqua, Glycerin, Niacinamide, Parfum"
@@ -106,35 +107,28 @@ def test_items_of_a_killed_worker_are_finished_by_another(tmp_path: Path) -> Non
     embedded mode): once its lease runs out, another worker (or its replacement) reads it."""
     marker = tmp_path / "stalled"
     env = {
+        **stall_env(marker),
         "PYTHONPATH": str(REPO),
-        "INCILENS_OCR_ENGINE": "tests.jobs.stall_engine:StallOnceEngine",
-        "INCILENS_TEST_STALL_MARKER": str(marker),
+        "INCILENS_REDIS_URL": "",  # the embedded mode, whatever the caller's environment
         "INCILENS_JOB_LEASE": "2",
         "INCILENS_RATE_LIMIT_ENABLED": "false",
     }
-    env_before = os.environ.pop("INCILENS_REDIS_URL", None)
-    try:
-        with LiveServer(workers=2, threads=2, env=env) as server:
-            body, content_type = multipart(
-                [("texts", TEXT)], files=[("images", "label.png", render())]
-            )
-            status, accepted = call(server.url + "/v1/jobs", body, {"Content-Type": content_type})
-            assert status == 202, accepted
-            wait_for(lambda: marker.exists() and marker.read_text(), timeout=30,
-                     what="the stalled read to name its process")  # fmt: skip
-            pid = int(marker.read_text())
-            os.kill(pid, signal.SIGKILL)
+    with LiveServer(workers=2, threads=2, env=env) as server:
+        body, content_type = multipart([("texts", TEXT)], files=[("images", "label.png", render())])
+        status, accepted = call(server.url + "/v1/jobs", body, {"Content-Type": content_type})
+        assert status == 202, accepted
+        wait_for(lambda: marker.exists() and marker.read_text(), timeout=30,
+                 what="the stalled read to name its process")  # fmt: skip
+        pid = int(marker.read_text())
+        os.kill(pid, signal.SIGKILL)
 
-            def finished() -> Any:
-                status, job = call(server.url + accepted["url"])
-                assert status == 200, job
-                return job if job["status"] in ("done", "failed") else None
+        def finished() -> Any:
+            status, job = call(server.url + accepted["url"])
+            assert status == 200, job
+            return job if job["status"] in ("done", "failed") else None
 
-            job = wait_for(finished, timeout=45, what="another worker to finish the item",
-                           log=server.log_path)  # fmt: skip
-    finally:
-        if env_before is not None:
-            os.environ["INCILENS_REDIS_URL"] = env_before
+        job = wait_for(finished, timeout=45, what="another worker to finish the item",
+                       log=server.log_path)  # fmt: skip
     assert [item["status"] for item in job["items"]] == ["done", "done"], job
     photo = job["items"][0]["report"]
     assert "Niacinamide" in photo["ocr"]["text"]  # read again, by the fake's second answer
