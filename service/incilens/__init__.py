@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from incilens import api, ocr
     from incilens.config import DEFAULTS, ENV_PREFIX
     from incilens.cors import init_cors
+    from incilens.forms import check_config as check_form_config
     from incilens.jobs_api import init_app as init_jobs
     from incilens.keys import init_keys
     from incilens.knowledge_ext import init_kb, init_ocr
@@ -61,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     app.json.sort_keys = bool(app.config["JSON_SORT_KEYS"])  # type: ignore[attr-defined]
+    check_form_config(app.config)
     kb = init_kb(app)
     init_ocr(app)
     # Order matters: headers are finalised after the limiter's (after_request runs in reverse),

@@ -18,7 +18,7 @@ from flask_openapi3.models.tag import Tag
 from flask_openapi3.openapi import OpenAPI
 from werkzeug.datastructures import FileStorage
 
-from incilens import __version__, ocr, pipeline
+from incilens import __version__, forms, ocr, pipeline
 from incilens.errors import (
     BadInput,
     IngredientNotFound,
@@ -242,6 +242,11 @@ def _check_body() -> None:
     if request.endpoint == "api.analyze_image" and request.mimetype != "multipart/form-data":
         raise UnsupportedMediaType(
             "Send the photo as multipart/form-data with the file in the field 'image'."
+        )
+    if request.endpoint == "api.analyze_image":  # parses the form: Werkzeug's limits apply
+        forms.check_fields(
+            request.form.items(multi=True),
+            limit=int(current_app.config["MAX_FORM_FIELD_BYTES"]),
         )
     if request.endpoint == "api.analyze_text":
         if not request.is_json:

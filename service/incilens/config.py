@@ -42,8 +42,12 @@ DEFAULTS: dict[str, Any] = {
     # Largest JSON body (POST /v1/analyze/text), in bytes: refused with a 413 before parsing.
     # 2 MiB holds MAX_TEXT_LENGTH characters even when every one is JSON-escaped (\uXXXX).
     "MAX_JSON_BYTES": 2 * 1024 * 1024,
-    # Multipart forms (Werkzeug's settings): largest non-file field (the profile) and most parts.
-    "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+    # Multipart forms. MAX_FORM_MEMORY_SIZE is Werkzeug's bound on the parser's memory, which
+    # counts every 64 KiB read of an upload too: it must be at least twice that read (checked
+    # at start; see incilens.forms). MAX_FORM_FIELD_BYTES bounds each non-file field (the
+    # profile); MAX_FORM_PARTS, the number of parts. Over any of them: 413 naming the limit.
+    "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+    "MAX_FORM_FIELD_BYTES": 64 * 1024,
     "MAX_FORM_PARTS": 16,
     # Photo analyses running at once in one worker process; one more gets a fast 503 with
     # Retry-After (OCR_RETRY_AFTER seconds) instead of queueing behind them.
@@ -51,7 +55,9 @@ DEFAULTS: dict[str, Any] = {
     "OCR_RETRY_AFTER": 2,
     # Rate limits (Flask-Limiter syntax, ";" between limits). Anonymous clients are counted per
     # IP address, clients with an API key per key. The image limits count photo analyses only,
-    # on top of the general ones. null (the default) means on, except in TESTING apps.
+    # on top of the general ones. RATE_LIMIT_ENABLED: null (the default) limits every client
+    # except those on this machine (loopback), and nobody in TESTING apps; true limits every
+    # client, loopback included (a proxy on the same host without PROXY_COUNT); false, none.
     "RATE_LIMIT_ENABLED": None,
     "RATE_LIMIT": "300 per minute;10 per second",
     "RATE_LIMIT_IMAGE": "20 per minute;1 per second",

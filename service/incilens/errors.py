@@ -14,6 +14,7 @@ __all__ = [
     "ApiKeyRequired",
     "BadInput",
     "ConfigError",
+    "FormTooLarge",
     "ImageTooLarge",
     "IngredientNotFound",
     "ItemAbandoned",
@@ -89,6 +90,13 @@ class KnowledgeBaseError(ServiceError):
 
 class TextTooLong(ServiceError):
     """The text to analyse is longer than the configured limit; send only the list."""
+
+    status_code = 413
+    code = "payload_too_large"
+
+
+class FormTooLarge(ServiceError):
+    """A form field (the profile) is larger than the limit; the message names field and limit."""
 
     status_code = 413
     code = "payload_too_large"

@@ -58,9 +58,34 @@ def _too_large_message() -> str:
             f"{text_limit:,} characters. Send only the part of the page or label that holds "
             "the ingredient list."
         )
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    return "The upload is too large" + (
-        f"; the limit is {limit / 1024 / 1024:.0f} MiB. Send a smaller photo." if limit else "."
+    return _body_too_large_message()
+
+
+def _size(size: int) -> str:
+    """Bytes for a message: '17 MiB', '17.4 MiB', '65,536 bytes'."""
+    if size < 2**20:
+        return f"{size:,} bytes"
+    return f"{size / 2**20:.1f}".removesuffix(".0") + " MiB"
+
+
+def _body_too_large_message() -> str:
+    """Name the limit a multipart body broke: the body's size, or the form's shape."""
+    config = current_app.config
+    body_limit = request.max_content_length
+    sent = request.content_length
+    if body_limit is not None and (sent is None or sent > body_limit):
+        if request.endpoint == "jobs.create_job":
+            what = f"photos of at most {_size(int(config['MAX_JOB_BYTES']))} in all, plus the form"
+        else:
+            what = f"one photo of at most {_size(int(config['MAX_IMAGE_BYTES']))} plus the form"
+        sent_text = f"has {_size(sent)}" if sent is not None else "is too large"
+        return (
+            f"The request body {sent_text}; the limit is {_size(body_limit)} ({what}). "
+            "Send a smaller photo."
+        )
+    return (
+        f"The form is over this server's limits: at most {request.max_form_parts} parts, "
+        f"and form fields (not files) of at most {_size(request.max_form_memory_size or 0)}."
     )
 
 

@@ -188,7 +188,11 @@ def _check_form() -> None:
     items = int(config["MAX_JOB_ITEMS"])
     request.max_content_length = int(config["MAX_JOB_BYTES"]) + 2 * 2**20
     request.max_form_parts = items + 8
-    request.max_form_memory_size = 4 * int(config["MAX_TEXT_LENGTH"]) + 1024
+    # A text item may be MAX_TEXT_LENGTH characters of up to 4 UTF-8 bytes each; never below
+    # what the multipart parser itself needs (incilens.forms).
+    request.max_form_memory_size = max(
+        4 * int(config["MAX_TEXT_LENGTH"]) + 1024, int(config["MAX_FORM_MEMORY_SIZE"])
+    )
 
 
 def jobs_status() -> dict[str, str]:

@@ -4,6 +4,7 @@ process are in test_hardening_faults.py)."""
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import logging
@@ -12,13 +13,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 from tests.fakes import FakeOcrEngine
+from tests.jobs.test_gunicorn import multipart
 
 from incilens import create_app, pipeline
+from incilens.errors import ConfigError
+from incilens.forms import min_form_memory_size, parser_read_size
 from incilens.keys import hash_key, load_keys, new_key
 from incilens.limits import OcrGate, OcrHealth
 from incilens.models import OcrResult
@@ -143,6 +148,97 @@ def test_a_hostile_request_id_is_replaced() -> None:
     assert "<" not in rid and len(rid) == 32
 
 
+# -- multipart forms: Werkzeug's parser memory vs the project's field bound ---------------------
+def noisy_jpeg(megapixels: float, seed: int = 0) -> bytes:
+    """A JPEG of noise: incompressible like a phone photo's detail, full of CR and LF bytes."""
+    rng = np.random.default_rng(seed)
+    side = int((megapixels * 1e6) ** 0.5)
+    out = io.BytesIO()
+    Image.fromarray(rng.integers(0, 256, (side, side, 3), dtype=np.uint8)).save(
+        out, format="JPEG", quality=90
+    )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("megapixels", [0.5, 2, 6])
+def test_photos_of_many_parser_reads_are_accepted(megapixels: float) -> None:
+    # The bug this guards: MAX_FORM_MEMORY_SIZE at Werkzeug's 64 KiB read size refused nearly
+    # every upload longer than a few reads with 413, whatever its size.
+    data = noisy_jpeg(megapixels)
+    assert len(data) > 4 * 64 * 1024
+    client = make(MAX_IMAGE_BYTES=16 * 2**20).test_client()
+    # The body is built here: Werkzeug's test client leaves its own temporary file for a large
+    # form open (a ResourceWarning), which this suite treats as an error.
+    fields = [("profile", json.dumps({"skin_type": "dry"}))]
+    body, content_type = multipart(fields, files=[("image", "photo.jpg", data)])
+    response = client.post(IMAGE, data=body, content_type=content_type)
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def test_a_form_memory_size_the_parser_cannot_work_with_is_refused_at_start() -> None:
+    with pytest.raises(ConfigError, match="at least 131,072") as refused:
+        make(MAX_FORM_MEMORY_SIZE=64 * 1024)
+    assert "MAX_FORM_FIELD_BYTES" in str(refused.value)
+    with pytest.raises(ConfigError, match="MAX_FORM_FIELD_BYTES"):
+        make(MAX_FORM_FIELD_BYTES=10**9)
+    assert make(MAX_FORM_MEMORY_SIZE=min_form_memory_size()).config["MAX_FORM_FIELD_BYTES"]
+
+
+def test_min_form_memory_size_follows_the_installed_parser() -> None:
+    from werkzeug.formparser import MultiPartParser
+
+    read = inspect.signature(MultiPartParser.__init__).parameters["buffer_size"].default
+    assert parser_read_size() == read and min_form_memory_size() == 2 * read
+
+
+FIELD_CASES = [
+    # (name, profile field, status): the field limit is 1,000 bytes here
+    ("one byte over, in multi-byte characters", '{"skin_type": "' + "é" * 492 + '"}', 413),
+    ("one byte over", '{"skin_type": "' + "x" * 984 + '"}', 413),
+    ("exactly the limit: not refused for its size", '{"skin_type": "' + "x" * 983 + '"}', 400),
+    ("a small valid profile", '{"skin_type": "dry"}', 200),
+]
+
+
+@pytest.mark.parametrize(
+    ("profile", "status"), [c[1:] for c in FIELD_CASES], ids=[c[0] for c in FIELD_CASES]
+)
+def test_form_fields_are_bounded_by_max_form_field_bytes(profile: str, status: int) -> None:
+    client = make(MAX_FORM_FIELD_BYTES=1000).test_client()
+    body = {"image": (io.BytesIO(png()), "label.png"), "profile": profile}
+    response = client.post(IMAGE, data=body, content_type="multipart/form-data")
+    assert response.status_code == status, response.get_data(as_text=True)
+    if status == 413:
+        error = assert_error(response, 413, "payload_too_large")
+        assert "'profile'" in error["message"] and "limit is 1,000" in error["message"]
+
+
+TOO_LARGE_MESSAGES = [
+    # (name, config, form, words the message must hold)
+    ("a body over MAX_CONTENT_LENGTH names it", {"MAX_CONTENT_LENGTH": 300_000},
+     {"image": (io.BytesIO(b"\0" * 300_001), "x.jpg")}, ["300,000 bytes", "16 MiB"]),
+    ("too many parts names the parts limit", {},
+     {f"f{i}": "x" for i in range(17)}, ["16 parts"]),
+    ("a field over Werkzeug's memory bound names it", {},
+     {"image": (io.BytesIO(png()), "x.png"), "profile": "x" * (300 * 1024)}, ["262,144 bytes"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("config", "form", "words"),
+    [c[1:] for c in TOO_LARGE_MESSAGES],
+    ids=[c[0] for c in TOO_LARGE_MESSAGES],
+)
+def test_a_413_names_the_limit_that_applied(
+    config: dict[str, Any], form: dict[str, Any], words: list[str]
+) -> None:
+    response = (
+        make(**config).test_client().post(IMAGE, data=form, content_type="multipart/form-data")
+    )
+    message = assert_error(response, 413, "payload_too_large")["message"]
+    assert all(word in message for word in words), message
+
+
 # -- limits come from the environment ------------------------------------------------------------
 ENV_LIMITS = [
     ("MAX_CONTENT_LENGTH", "1000", 1000),
@@ -152,6 +248,8 @@ ENV_LIMITS = [
     ("MAX_IMAGE_BYTES", "900", 900),
     ("MAX_IMAGE_PIXELS", "100", 100),
     ("MAX_FORM_PARTS", "4", 4),
+    ("MAX_FORM_MEMORY_SIZE", "300000", 300_000),
+    ("MAX_FORM_FIELD_BYTES", "5000", 5000),
     ("OCR_TIMEOUT", "3", 3),
     ("OCR_MAX_CONCURRENT", "1", 1),
     ("OCR_RETRY_AFTER", "7", 7),
