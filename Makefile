@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OMP_THREAD_LIMIT := 1
 
 # Browser tests drive Debian's Chromium through Playwright (its own browser download is never used).
-.PHONY: setup system-deps run test lint typecheck compose-check pytest kb coverage bench clean \
+.PHONY: setup system-deps run test test-latest lock lint typecheck compose-check pytest kb coverage bench clean \
 	extension extension-lint js-test bench-extension fuzz load bench-jobs bench-serve
 
 setup: system-deps $(VENV)/.installed node_modules/.installed
@@ -31,16 +31,62 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+# Python dependencies come from the lock files under requirements/ (made by `make lock`, every
+# pin with its hashes): `uv pip sync` installs exactly those versions and removes anything else.
+# uv itself is pinned in requirements/bootstrap.txt and installed by pip with its hashes.
+# DEPS=latest (used by `make test-latest`) ignores the locks and takes the newest releases that
+# pyproject.toml's bounds allow.
+DEPS ?= locked
+LOCKS := requirements/dev.txt requirements/runtime.txt requirements/bootstrap.txt
+UV := $(BIN)/uv
+UV_PIP := $(UV) pip --quiet
+
+$(VENV)/.installed: pyproject.toml $(LOCKS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	test -x $(UV) || $(BIN)/python -m pip install -q --require-hashes --no-deps \
+		-r requirements/bootstrap.txt
+ifeq ($(DEPS),latest)
+	$(UV_PIP) install --python $(BIN)/python --upgrade -e '.[dev]'
+	$(BIN)/python .ci/lock_drift.py requirements/dev.txt
+else
+	$(UV_PIP) sync --python $(BIN)/python --require-hashes requirements/dev.txt
+	$(UV_PIP) install --python $(BIN)/python --no-deps -e .
+endif
 	touch $@
 
-# JavaScript tooling (web-ext, axe-core), pinned by package-lock.json.
+# JavaScript tooling (web-ext, axe-core), pinned by package-lock.json (DEPS=latest: the newest
+# releases package.json allows, the lock file ignored).
 node_modules/.installed: package.json package-lock.json
+ifeq ($(DEPS),latest)
+	npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	npm ls --depth=0
+else
 	npm ci --no-audit --no-fund --loglevel=error
+endif
 	touch $@
+
+# Re-resolve every Python dependency to the newest release pyproject.toml allows and rewrite the
+# locks (commit them after `make test` passes). The runtime and bootstrap locks are constrained
+# by the dev lock, so all three pin the same versions.
+LOCK_FLAGS := --generate-hashes --universal --python-version 3.11 --no-emit-index-url \
+	--no-emit-find-links --quiet
+lock: $(VENV)/.installed
+	$(UV) pip compile pyproject.toml --extra dev --upgrade $(LOCK_FLAGS) -o requirements/dev.txt
+	$(UV) pip compile pyproject.toml -c requirements/dev.txt $(LOCK_FLAGS) \
+		-o requirements/runtime.txt
+	$(UV) pip compile requirements/bootstrap.in -c requirements/dev.txt $(LOCK_FLAGS) \
+		-o requirements/bootstrap.txt
+
+# The whole of `make test` against the newest dependency releases the bounds allow (Python and
+# npm), in a copy of this tree with its own environments: an upstream release that breaks the
+# project shows here first. The copy is left in .latest/ to inspect.
+LATEST := .latest
+test-latest:
+	rm -rf $(LATEST) && mkdir -p $(LATEST)/tree
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 cp --parents --no-dereference -t $(LATEST)/tree
+	INCILENS_SHARED_DATA=$(abspath $(SHARED)) \
+		$(MAKE) -C $(LATEST)/tree test DEPS=latest SHARED=$(abspath $(SHARED))
 
 run: setup
 	$(BIN)/incilens serve --host $(HOST) --port $(PORT)
@@ -48,8 +94,8 @@ run: setup
 test: setup lint compose-check js-test extension-lint pytest
 
 lint: setup
-	$(BIN)/ruff check service tests bench
-	$(BIN)/ruff format --check service tests bench
+	$(BIN)/ruff check service tests bench .ci
+	$(BIN)/ruff format --check service tests bench .ci
 	$(BIN)/mypy
 
 typecheck: setup
@@ -59,7 +105,7 @@ compose-check:
 	docker-compose -f docker-compose.yml config -q
 
 pytest: setup
-	$(BIN)/pytest
+	INCILENS_TEST_DEPS=$(DEPS) $(BIN)/pytest
 
 # Rebuild the packaged knowledge base from the public datasets.
 kb: setup
