@@ -19,6 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -133,3 +134,24 @@ def stop_process_group(proc: subprocess.Popen[bytes] | None, *, timeout: float) 
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
+
+
+def raw(port: int, request: bytes) -> tuple[int, dict[str, str], Any]:
+    """Send bytes as they are (urllib would refuse a malformed request) and read the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, json.loads(body)
+
+
+def get_line(line_length: int) -> bytes:
+    """A GET of an ingredient page whose request line (without its CRLF) has ``line_length``
+    bytes, the length gunicorn's ``limit_request_line`` counts."""
+    path_length = line_length - len("GET  HTTP/1.1")
+    path = "/v1/ingredients/" + "a" * (path_length - len("/v1/ingredients/"))
+    return f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()

@@ -9,6 +9,11 @@ memory rather than refusing traffic. ``/health``, the OpenAPI document, the docs
 and CORS preflights are not counted. A refused request is a 429 in the usual error shape with
 ``Retry-After``.
 
+Who is limited follows ``RATE_LIMIT_ENABLED``: unset (the default), every client except those on
+this machine (a loopback address, after ``PROXY_COUNT`` proxies are accounted for), so a local
+user or a local batch is never refused while a published server still is; ``true``, every client,
+loopback included; ``false``, nobody. ``TESTING`` apps are not limited unless it is set.
+
 :class:`OcrGate` caps the photo analyses one worker runs at once: a non-blocking semaphore, so
 a request beyond the cap gets an immediate 503 with ``Retry-After`` instead of waiting in a
 queue that would only grow under overload. :class:`OcrHealth` records the engine's recent
@@ -18,6 +23,7 @@ says whether photos are being read, whichever worker answers.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import mmap
@@ -44,6 +50,7 @@ __all__ = [
     "get_ocr_gate",
     "get_ocr_health",
     "init_limits",
+    "is_loopback",
 ]
 
 log = logging.getLogger(__name__)
@@ -70,8 +77,33 @@ def _image_limit() -> str:
     return str(current_app.config["RATE_LIMIT_IMAGE_KEYED" if _keyed() else "RATE_LIMIT_IMAGE"])
 
 
+def is_loopback(address: str | None) -> bool:
+    """Whether ``address`` is this machine (127.0.0.0/8, ::1 or ::ffff:127.x.y.z).
+
+    Examples:
+        >>> [is_loopback(a) for a in ("127.0.0.1", "127.8.9.1", "::1", "::ffff:127.0.0.1")]
+        [True, True, True, True]
+        >>> [is_loopback(a) for a in ("192.0.2.1", "::ffff:192.0.2.1", "", None, "unix")]
+        [False, False, False, False, False]
+    """
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+def _local_client() -> bool:
+    """With ``RATE_LIMIT_ENABLED`` unset, a client on this machine is never limited."""
+    return current_app.config.get("RATE_LIMIT_ENABLED") is None and is_loopback(request.remote_addr)
+
+
 def _exempt() -> bool:
-    return request.method == "OPTIONS" or request.path.startswith(_EXEMPT_PREFIXES)
+    return (
+        request.method == "OPTIONS" or request.path.startswith(_EXEMPT_PREFIXES) or _local_client()
+    )
 
 
 def _not_image() -> bool:
@@ -91,7 +123,7 @@ def charge_photos(count: int) -> None:
     """
     state = current_app.extensions["incilens"]
     limiter: Limiter = state["limiter"]
-    if count < 1 or not limiter.enabled:
+    if count < 1 or not limiter.enabled or _local_client():
         return
     items = [item for item in parse_many(_image_limit()) if item.get_expiry() >= 60]
     args = ("incilens", client_key(), IMAGE_ENDPOINT)  # the photo route's own buckets
@@ -130,7 +162,7 @@ def storage_uri(config: Any) -> str:
 
 
 def enabled(config: Any) -> bool:
-    """``RATE_LIMIT_ENABLED``; unset means on, except in a ``TESTING`` app."""
+    """Whether the limiter runs: ``RATE_LIMIT_ENABLED``, unset meaning on except in tests."""
     value = config.get("RATE_LIMIT_ENABLED")
     return not config.get("TESTING") if value is None else bool(value)
 

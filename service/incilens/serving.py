@@ -13,6 +13,10 @@ One place holds how the service is served, for ``make run``, the container image
   workers' collectors never write to those pages and the copy-on-write sharing holds.
 * **Timeouts** follow the OCR timeout: a worker is restarted only when it has been silent for
   twice a photo's worst case (:func:`worker_timeout`).
+* **gunicorn's own refusals are JSON.** A request gunicorn rejects before the app sees it (a
+  request line over ``limit_request_line``, 4094 bytes; headers over their limits; a malformed
+  request line or HTTP version) gets the project's ``{"error": {"code", "message"}}`` body with
+  gunicorn's status, instead of gunicorn's HTML page (:func:`write_json_error`).
 * ``GUNICORN_CMD_ARGS`` (gunicorn's own variable) is applied last, so any gunicorn setting can
   be changed without a rebuild.
 """
@@ -20,14 +24,25 @@ One place holds how the service is served, for ``make run``, the container image
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shlex
+import socket
+import time
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-__all__ = ["THREADS", "WORKERS", "gunicorn_app", "gunicorn_settings", "serve", "worker_timeout"]
+__all__ = [
+    "THREADS",
+    "WORKERS",
+    "gunicorn_app",
+    "gunicorn_settings",
+    "serve",
+    "worker_timeout",
+    "write_json_error",
+]
 
 #: Chosen by measurement on 2 cores (bench/serve_sizing.py): see docs/DEPLOY.md.
 WORKERS = 2
@@ -66,6 +81,85 @@ def gunicorn_settings(
     return settings
 
 
+#: What the client should do after each refusal gunicorn makes itself, by status.
+_ADVICE = {
+    400: "The request could not be read as HTTP/1.1.",
+    403: "The request was refused by the server.",
+    431: "The request headers are too large; send fewer or shorter headers.",
+    501: "Send the body with Content-Length or chunked transfer encoding.",
+}
+_LONG_LINE = "Request Line is too large"
+
+
+def json_error_body(status: int, reason: str, detail: str) -> bytes:
+    """The project's error body for a refusal made by gunicorn, before the app saw the request.
+
+    Examples:
+        >>> json.loads(json_error_body(431, "Request Header Fields Too Large", ""))["error"]["code"]
+        'request_header_fields_too_large'
+        >>> json.loads(json_error_body(500, "Internal Server Error", "boom"))["error"]["message"]
+        'Something went wrong on our side; please try again.'
+    """
+    code = reason.lower().replace(" ", "_") or "bad_request"
+    detail = detail.strip()
+    if status >= 500 and status != 501:
+        message = "Something went wrong on our side; please try again."
+    elif detail.startswith(_LONG_LINE):  # "Request Line is too large (5029 > 4094)"
+        message = (
+            f"The request line (method and URL) is too long{detail[len(_LONG_LINE) :]} bytes. "
+            "Send long names and lists in a POST body (POST /v1/analyze/text)."
+        )
+    else:
+        advice = _ADVICE.get(status, "The request was refused.")
+        message = f"{detail}. {advice}" if detail else advice
+    return json.dumps({"error": {"code": code, "message": message}}).encode("utf-8")
+
+
+def write_json_error(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
+    """Send gunicorn's refusal as JSON (replaces ``gunicorn.util.write_error``)."""
+    from gunicorn import util
+
+    body = json_error_body(status_int, reason, mesg)
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\n"
+        "Connection: close\r\n"
+        "Content-Type: application/json\r\n"
+        "X-Content-Type-Options: nosniff\r\n"
+        "Cache-Control: no-store\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+    _linger(sock)
+
+
+def _linger(sock: socket.socket, *, seconds: float = 0.5, most: int = 1 << 20) -> None:
+    """Read what the client is still sending before gunicorn closes the socket.
+
+    Closing a socket with unread input sends a TCP reset, which can destroy the answer just
+    written before the client reads it (a 20 KB request line, refused after its first 4 KB).
+    Like a web server's lingering close: stop writing, then drain for a bounded time and size.
+    """
+    deadline = time.monotonic() + seconds
+    try:
+        sock.shutdown(socket.SHUT_WR)
+        drained = 0
+        while drained < most and (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            chunk = sock.recv(65536)
+            if not chunk:
+                return
+            drained += len(chunk)
+    except OSError:  # the client has gone, or the time is up: nothing more to protect
+        return
+
+
+def _json_refusals() -> None:
+    """Make every refusal gunicorn writes itself JSON (its workers call ``util.write_error``)."""
+    from gunicorn import util
+
+    util.write_error = write_json_error
+
+
 def _share_memory(server: Any) -> None:
     """Before the first fork: freeze what the master built, so workers share its pages."""
     gc.collect()
@@ -85,6 +179,7 @@ def gunicorn_app(
     from gunicorn.app.base import BaseApplication
 
     settings = gunicorn_settings(app, host=host, port=port, workers=workers, threads=threads)
+    _json_refusals()  # in the master, before the workers fork
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

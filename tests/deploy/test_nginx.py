@@ -27,7 +27,7 @@ from tests.conftest import REPO, need
 from tests.jobs.conftest import free_port, wait_for
 from tests.jobs.stall_engine import stall_env
 from tests.jobs.test_gunicorn import multipart
-from tests.live import LiveServer, stop_process_group
+from tests.live import LiveServer, get_line, raw, stop_process_group
 
 CONF = (REPO / "deploy" / "nginx.conf").read_text(encoding="utf-8")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -167,3 +167,48 @@ def test_the_api_down_is_a_json_503(tmp_path: Path) -> None:
         status, headers, error = call(base + "/v1/ingredients/aqua")
     assert status == 503 and error["error"]["code"] == "service_unavailable"
     assert headers["Retry-After"] == "5"
+
+
+@pytest.fixture(scope="module")
+def unlimited() -> Iterator[LiveServer]:
+    """A server without rate limits, for tests that count nothing."""
+    env = {"INCILENS_PROXY_COUNT": "1", "INCILENS_RATE_LIMIT_ENABLED": "false"}
+    with LiveServer(workers=1, threads=4, env=env) as live:
+        yield live
+
+
+# Request lines: gunicorn's limit is 4094 bytes, nginx's header buffer 8 KiB. Every refusal on
+# the way is JSON, whichever layer makes it.
+REQUEST_LINES = [
+    # (name, request line length in bytes, status, code)
+    ("over nginx's buffer", 9000, 414, "uri_too_long"),
+    ("over gunicorn's 4094, under nginx's", 5000, 400, "bad_request"),
+    ("just over gunicorn's 4094", 4095, 400, "bad_request"),
+    ("exactly gunicorn's 4094: the app's own answer", 4094, 400, "bad_input"),
+]
+
+
+@pytest.mark.parametrize(
+    ("line_length", "status", "code"), [case[1:] for case in REQUEST_LINES],
+    ids=[case[0] for case in REQUEST_LINES],
+)  # fmt: skip
+def test_long_request_lines_get_json_from_every_layer(
+    unlimited: LiveServer, tmp_path: Path, line_length: int, status: int, code: str
+) -> None:
+    with nginx(tmp_path, unlimited.port) as base:
+        port = int(base.rsplit(":", 1)[1])
+        got, headers, body = raw(port, get_line(line_length))
+    assert (got, body["error"]["code"]) == (status, code), body
+    assert headers["Content-Type"].startswith("application/json")
+    assert body["error"]["message"]
+
+
+def test_malformed_requests_and_huge_headers_get_json_from_nginx(
+    unlimited: LiveServer, tmp_path: Path
+) -> None:
+    with nginx(tmp_path, unlimited.port) as base:
+        port = int(base.rsplit(":", 1)[1])
+        bad = raw(port, b"GARBAGE\r\n\r\n")
+        big = raw(port, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n")
+    assert (bad[0], bad[2]["error"]["code"]) == (400, "bad_request")
+    assert (big[0], big[2]["error"]["code"]) == (431, "request_header_fields_too_large")
