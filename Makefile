@@ -97,6 +97,7 @@ lint: setup
 	$(BIN)/ruff check service tests bench .ci
 	$(BIN)/ruff format --check service tests bench .ci
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 typecheck: setup
 	$(BIN)/mypy

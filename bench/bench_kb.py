@@ -25,15 +25,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from common import pct, split_outside
-from incilens.knowledge import DEFAULT_KB_PATH, KnowledgeBase
-from incilens.normalize import name_key
+from incilens.core.normalize import name_key
+from incilens.kb.knowledge import DEFAULT_KB_PATH, KnowledgeBase
 
 
 def _rss_kib() -> str:
     code = (
         "import re;"
         "rss=lambda: int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read())[1]);"
-        "a=rss();from incilens.knowledge import KnowledgeBase;b=rss();"
+        "a=rss();from incilens.kb.knowledge import KnowledgeBase;b=rss();"
         "kb=KnowledgeBase.load();c=rss();print(a,b,c)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process, utils
 
 from common import pct, split_outside
 from eval_text import Canon, Reading, Tally, load_set
-from incilens.knowledge import KnowledgeBase
+from incilens.kb.knowledge import KnowledgeBase
 from incilens.pipeline import analyze_text, build_matcher
 
 SAMPLE_SEED = 7

@@ -44,8 +44,8 @@ from PIL import Image
 
 from common import pct
 from eval_text import Canon, Reading, Tally, naive, show_errors
-from incilens.knowledge import KnowledgeBase
-from incilens.matching import Matcher
+from incilens.kb.knowledge import KnowledgeBase
+from incilens.kb.matching import Matcher
 from incilens.pipeline import analyze_text, build_matcher
 
 OCR_DIR = Path(__file__).resolve().parent / "devset" / "ocr"
@@ -104,9 +104,9 @@ def ours(
     ``without`` switches preparation steps off and ``second`` the second strategy, to measure
     what each brings (``--without deskew,crop``, ``--no-second-strategy``).
     """
-    from incilens.ocr import TesseractEngine
+    from incilens.ocr.preprocess import PrepOptions
+    from incilens.ocr.tesseract import TesseractEngine
     from incilens.pipeline import analyze_image
-    from incilens.preprocess import PrepOptions
 
     engine = TesseractEngine()
     prep = PrepOptions().without(*without)

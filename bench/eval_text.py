@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from common import split_outside
-from incilens.knowledge import KnowledgeBase
+from incilens.kb.knowledge import KnowledgeBase
 from incilens.pipeline import analyze_text, build_matcher
 
 DEVSET = Path(__file__).resolve().parent / "devset" / "text"

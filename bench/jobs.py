@@ -96,7 +96,7 @@ def stop(procs: list[tuple[subprocess.Popen[bytes], Path]]) -> None:
 def run(count: int, items: int, url: str, logdir: Path, offset: int) -> tuple[float, float]:
     """Items per second through ``count`` workers, and the mean number of reads per photo."""
     from incilens import create_app
-    from incilens.jobs_api import init_app
+    from incilens.http.jobs import init_app
 
     app = create_app({"TESTING": True, "REDIS_URL": url, "MAX_JOB_ITEMS": items,
                       "MAX_JOB_BYTES": 200 * 2**20})  # fmt: skip

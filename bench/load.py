@@ -41,8 +41,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "service"))
 
-from incilens.keys import new_key  # noqa: E402
-from incilens.serving import THREADS, WORKERS  # noqa: E402
+from incilens.http.keys import new_key  # noqa: E402
+from incilens.http.serving import THREADS, WORKERS  # noqa: E402
 
 HOST = "127.0.0.1"
 LABELS = REPO / "bench" / "devset" / "text" / "clean.jsonl"

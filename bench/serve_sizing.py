@@ -47,7 +47,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from incilens.keys import new_key
+from incilens.http.keys import new_key
 from load import BOUNDARY, REPO, Server, text_bodies, wrk
 from load import photo_body as multipart_photo
 
@@ -248,7 +248,7 @@ def main() -> int:
         return 0
     key, digest = new_key()
     results: dict[str, Any] = {"cores": os.cpu_count(), "seconds_per_phase": args.seconds}
-    from incilens.serving import THREADS, WORKERS
+    from incilens.http.serving import THREADS, WORKERS
 
     chosen = {"workers": WORKERS, "threads": THREADS}
     with tempfile.TemporaryDirectory(prefix="incilens-sizing-") as tmp:
@@ -273,7 +273,7 @@ def main() -> int:
             chosen = choose(rows)
             results["grid"] = rows
             print(f"\nchosen: {chosen['workers']} workers x {chosen['threads']} threads "
-                  f"(incilens.serving has {WORKERS} x {THREADS})")  # fmt: skip
+                  f"(incilens.http.serving has {WORKERS} x {THREADS})")  # fmt: skip
         print(f"\nmemory with {chosen['workers']} workers x {chosen['threads']} threads:")
         results["memory"] = memory_variants(
             key, digest, chosen["workers"], chosen["threads"], args.seconds, workdir

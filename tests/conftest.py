@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from incilens import create_app
-from incilens.knowledge import KnowledgeBase
+from incilens.kb.knowledge import KnowledgeBase
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("INCILENS_SHARED_DATA", REPO.parent / "shared" / "data"))

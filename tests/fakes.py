@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PIL import Image
 
+from incilens.core.models import OcrResult
 from incilens.errors import OcrTimeout
-from incilens.models import OcrResult
-from incilens.ocr import words_to_result
+from incilens.ocr.tesseract import words_to_result
 
 
 class FakeOcrEngine:

@@ -36,7 +36,7 @@ from typing import Any
 from ocr_damage import damage
 from pack import kit_text, no_list_text, pack_text
 
-from incilens.knowledge import KnowledgeBase
+from incilens.kb.knowledge import KnowledgeBase
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "text"

@@ -1,13 +1,17 @@
 """Configuration: one set of defaults, overridden by ``INCILENS_*`` variables and by a mapping.
 
-No I/O happens here; :func:`incilens.create_app` applies the layers in order.
+No I/O happens here; :func:`incilens.create_app` applies the layers in order (through Flask's
+``from_prefixed_env``), and :func:`from_env` does the same without Flask for the Celery worker.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["DEFAULTS", "ENV_PREFIX"]
+__all__ = ["DEFAULTS", "ENV_PREFIX", "from_env"]
 
 ENV_PREFIX = "INCILENS"
 
@@ -44,7 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_JSON_BYTES": 2 * 1024 * 1024,
     # Multipart forms. MAX_FORM_MEMORY_SIZE is Werkzeug's bound on the parser's memory, which
     # counts every 64 KiB read of an upload too: it must be at least twice that read (checked
-    # at start; see incilens.forms). MAX_FORM_FIELD_BYTES bounds each non-file field (the
+    # at start; see incilens.http.forms). MAX_FORM_FIELD_BYTES bounds each non-file field (the
     # profile); MAX_FORM_PARTS, the number of parts. Over any of them: 413 naming the limit.
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
     "MAX_FORM_FIELD_BYTES": 64 * 1024,
@@ -100,3 +104,31 @@ DEFAULTS: dict[str, Any] = {
     # Keep the key order of JSON replies as built (records read top-down).
     "JSON_SORT_KEYS": False,
 }
+
+
+def from_env(
+    defaults: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """``defaults`` overridden by ``INCILENS_<NAME>`` variables, parsed as the app parses them.
+
+    A value is JSON when it parses as JSON (``300`` is an int, ``true`` a bool, ``null`` None)
+    and a string otherwise, as with Flask's ``Config.from_prefixed_env``.
+
+    Examples:
+        >>> from_env({"OCR_TIMEOUT": 20, "REDIS_URL": ""},
+        ...          {"INCILENS_OCR_TIMEOUT": "5", "INCILENS_REDIS_URL": "redis://r:6379/0"})
+        {'OCR_TIMEOUT': 5, 'REDIS_URL': 'redis://r:6379/0'}
+    """
+    environ = os.environ if environ is None else environ
+    config = dict(defaults)
+    prefix = f"{ENV_PREFIX}_"
+    for key in sorted(environ):
+        if not key.startswith(prefix):
+            continue
+        raw = environ[key]
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw
+        config[key.removeprefix(prefix)] = value
+    return config

@@ -1,7 +1,7 @@
 """The one error hierarchy of INCI Lens.
 
 Every error a client can see is a :class:`ServiceError` subclass carrying its HTTP status and a
-stable machine-readable ``code``; :mod:`incilens.api` renders all of them, and Werkzeug's HTTP
+stable machine-readable ``code``; :mod:`incilens.http.api` renders all of them, and Werkzeug's HTTP
 errors, as ``{"error": {"code": ..., "message": ...}}``. Messages say what to do next.
 """
 

@@ -15,18 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from incilens import __version__
-from incilens.claims import find_claims
+from incilens.core.claims import find_claims
+from incilens.core.models import Ingredient, IngredientList, OcrResult
+from incilens.core.parsing import PARSER_VERSION, parse
+from incilens.core.profile import Profile, family_of
+from incilens.core.report import Report, build_report, photo_reliability
 from incilens.errors import OcrTimeout
-from incilens.imaging import load_image
-from incilens.knowledge import KnowledgeBase
-from incilens.matching import MATCHER_VERSION, Matcher, Resolved
-from incilens.models import Ingredient, IngredientList, OcrResult
-from incilens.ocr import OcrEngine
-from incilens.parsing import PARSER_VERSION, parse
-from incilens.preprocess import Prepared, PrepOptions, prepare
-from incilens.profile import Profile, family_of
-from incilens.report import Report, build_report, photo_reliability
+from incilens.kb.knowledge import KnowledgeBase
+from incilens.kb.matching import MATCHER_VERSION, Matcher, Resolved
+from incilens.ocr.imaging import load_image
+from incilens.ocr.preprocess import Prepared, PrepOptions, prepare
+from incilens.ocr.tesseract import OcrEngine
+from incilens.version import __version__
 
 __all__ = [
     "DEFAULT_MAX_ITEMS",

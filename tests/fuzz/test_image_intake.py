@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 
 from incilens import create_app
 from incilens.errors import ImageTooLarge, UnsupportedImage
-from incilens.imaging import load_image
+from incilens.ocr.imaging import load_image
 from tests.fakes import FakeOcrEngine
 
 EXAMPLES = int(os.environ.get("INCILENS_FUZZ_EXAMPLES", "40"))

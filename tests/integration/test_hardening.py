@@ -22,11 +22,11 @@ from tests.fakes import FakeOcrEngine
 from tests.jobs.test_gunicorn import multipart
 
 from incilens import create_app, pipeline
+from incilens.core.models import OcrResult
 from incilens.errors import ConfigError
-from incilens.forms import min_form_memory_size, parser_read_size
-from incilens.keys import hash_key, load_keys, new_key
-from incilens.limits import OcrGate, OcrHealth
-from incilens.models import OcrResult
+from incilens.http.forms import min_form_memory_size, parser_read_size
+from incilens.http.keys import hash_key, load_keys, new_key
+from incilens.http.limits import OcrGate, OcrHealth
 from incilens.web import CSP as PAGE_CSP
 
 TEXT = "/v1/analyze/text"
@@ -128,7 +128,7 @@ def test_an_unexpected_exception_is_a_500_without_internals(
 
     client = make().test_client()
     monkeypatch.setattr(pipeline, "analyze_text", boom)
-    with caplog.at_level(logging.ERROR, logger="incilens.http_errors"):
+    with caplog.at_level(logging.ERROR, logger="incilens.http.handlers"):
         response = client.post(
             TEXT, json={"text": "Aqua"}, headers={"X-Request-ID": "req-12345678"}
         )

@@ -10,8 +10,8 @@ import pytest
 
 from incilens.errors import KnowledgeBaseError
 from incilens.kb.build import build
-from incilens.kb.curated import CURATED_DIR
-from incilens.knowledge import DEFAULT_KB_PATH, KnowledgeBase
+from incilens.kb.build.curated import CURATED_DIR
+from incilens.kb.knowledge import DEFAULT_KB_PATH, KnowledgeBase
 
 
 def test_build_is_deterministic_and_matches_the_packaged_kb(

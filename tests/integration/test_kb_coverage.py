@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.conftest import REPO
 
-from incilens.knowledge import KnowledgeBase
+from incilens.kb.knowledge import KnowledgeBase
 
 
 def _bench_module():  # the same splitting as the README's coverage figure

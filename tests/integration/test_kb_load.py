@@ -9,7 +9,7 @@ import pytest
 
 from incilens import create_app
 from incilens.errors import KnowledgeBaseError
-from incilens.knowledge import DEFAULT_KB_PATH, KnowledgeBase
+from incilens.kb.knowledge import DEFAULT_KB_PATH, KnowledgeBase
 
 
 def _write(path: Path, lines: list[bytes]) -> Path:

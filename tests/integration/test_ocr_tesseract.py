@@ -8,7 +8,7 @@ from tests.conftest import need
 
 from incilens import ocr
 from incilens.errors import OcrTimeout, OcrUnavailable
-from incilens.ocr import TesseractEngine
+from incilens.ocr.tesseract import TesseractEngine
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 from tests.conftest import REPO
 
-from incilens.knowledge import KnowledgeBase
+from incilens.kb.knowledge import KnowledgeBase
 
 sys.path.insert(0, str(REPO / "bench"))
 import eval_text

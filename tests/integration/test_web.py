@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from incilens.knowledge_ext import get_kb
-from incilens.profile import family_of
+from incilens.core.profile import family_of
+from incilens.http.state import get_kb
 from incilens.web import AVOID_EXAMPLES
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from incilens.models import OcrResult
+from incilens.core.models import OcrResult
 from tests.fakes import FakeOcrEngine
 
 TEXT = "Ingredients: Aqua, Glycerin,\nNiacinamide, Parfum"

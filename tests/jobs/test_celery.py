@@ -19,9 +19,9 @@ from flask.testing import FlaskClient
 
 from incilens import ocr
 from incilens.errors import JobsUnavailable
-from incilens.jobs import Item, RedisJobStore, new_job
-from incilens.jobs_api import jobs_status
-from incilens.worker import CeleryRunner, make_celery, redis_client
+from incilens.http.jobs import jobs_status
+from incilens.jobs.celery import CeleryRunner, make_celery, redis_client
+from incilens.jobs.model import Item, RedisJobStore, new_job
 from tests.conftest import REPO, need
 from tests.integration.test_analyze_image import render
 

@@ -13,11 +13,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from incilens.job_runner import run_item
-from incilens.job_sqlite import SqliteJobStore
-from incilens.jobs import Item, MemoryJobStore, new_job
-from incilens.jobs_api import jobs_status
-from incilens.ocr_cache import CachingEngine
+from incilens.http.jobs import jobs_status
+from incilens.jobs.model import Item, MemoryJobStore, new_job
+from incilens.jobs.runner import run_item
+from incilens.jobs.sqlite import SqliteJobStore
+from incilens.ocr.cache import CachingEngine
 from tests.fakes import CrashingOcrEngine, FakeOcrEngine
 from tests.integration.test_analyze_image import render
 
@@ -370,8 +370,8 @@ def test_expired_jobs_are_not_claimed(queue: Any) -> None:
 
 
 def test_an_item_that_keeps_killing_its_runner_is_failed(app: Flask, tmp_path: Path) -> None:
-    from incilens.job_runner import ThreadRunner
-    from incilens.jobs import MAX_ATTEMPTS
+    from incilens.jobs.model import MAX_ATTEMPTS
+    from incilens.jobs.runner import ThreadRunner
 
     now = [1000.0]
     store = SqliteJobStore(tmp_path / "poison.db", clock=lambda: now[0])
@@ -402,7 +402,7 @@ MOBILE, PARTNER = "il_mobile-app-key-0123456789abcdef", "il_partner-key-01234567
 
 
 def test_a_keyed_job_is_readable_only_with_its_key() -> None:
-    from incilens.keys import hash_key
+    from incilens.http.keys import hash_key
 
     keys = [f"mobile:{hash_key(MOBILE)}", f"partner:{hash_key(PARTNER)}"]
     client = jobs_app({"API_KEYS": keys}).test_client()

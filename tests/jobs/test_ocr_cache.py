@@ -6,14 +6,9 @@ import pytest
 from PIL import Image
 
 from incilens import create_app
-from incilens.ocr_cache import (
-    CachingEngine,
-    MemoryOcrCache,
-    RedisOcrCache,
-    get_cached_engine,
-    read_key,
-)
-from incilens.worker import redis_client
+from incilens.http.state import get_cached_engine
+from incilens.jobs.celery import redis_client
+from incilens.ocr.cache import CachingEngine, MemoryOcrCache, RedisOcrCache, read_key
 from tests.fakes import FakeOcrEngine
 
 from .conftest import RedisServer, free_port, jobs_app

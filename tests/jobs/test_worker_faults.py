@@ -21,10 +21,10 @@ from kombu.exceptions import OperationalError
 from PIL import Image
 
 import incilens.worker
+from incilens.core.models import OcrResult
 from incilens.errors import ConfigError, JobsUnavailable
-from incilens.jobs import MAX_ATTEMPTS
-from incilens.models import OcrResult
-from incilens.worker import QUEUE, TASK_NAME, make_celery, redis_client, time_limits
+from incilens.jobs.celery import QUEUE, TASK_NAME, make_celery, redis_client, time_limits
+from incilens.jobs.model import MAX_ATTEMPTS
 from tests.conftest import need
 from tests.fakes import FakeOcrEngine
 from tests.integration.test_analyze_image import render

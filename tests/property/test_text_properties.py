@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from incilens.knowledge import KnowledgeBase
-from incilens.matching import Matcher
-from incilens.parsing import parse
+from incilens.core.parsing import parse
+from incilens.core.profile import CONCERNS, SKIN_TYPES, Profile
+from incilens.kb.knowledge import KnowledgeBase
+from incilens.kb.matching import Matcher
 from incilens.pipeline import analyze_text, build_matcher
-from incilens.profile import CONCERNS, SKIN_TYPES, Profile
 
 EXAMPLES = int(os.environ.get("INCILENS_PROPERTY_EXAMPLES", "60"))
 SETTINGS = settings(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from incilens.claims import find_claims
+from incilens.core.claims import find_claims
 
 CLAIMS = [
     # (text, claims found), negatives first

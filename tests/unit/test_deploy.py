@@ -16,9 +16,9 @@ import yaml
 
 from incilens import create_app
 from incilens.config import DEFAULTS
-from incilens.jobs import JOB_DEFAULTS
+from incilens.http.serving import THREADS, WORKERS, gunicorn_app, worker_timeout
+from incilens.jobs.model import JOB_DEFAULTS
 from incilens.pipeline import SECOND_READ_BUDGET_S
-from incilens.serving import THREADS, WORKERS, gunicorn_app, worker_timeout
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from PIL import Image, features
 
 from incilens.errors import ImageTooLarge, UnsupportedImage
-from incilens.imaging import MAX_FRAMES_COUNTED, UNREADABLE, LoadedImage, load_image
+from incilens.ocr.imaging import MAX_FRAMES_COUNTED, UNREADABLE, LoadedImage, load_image
 
 pillow_heif.register_heif_opener()  # so the tests can write HEIC; load_image registers its own
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from incilens.kb.record import collect_sources
-from incilens.knowledge import KnowledgeBase
+from incilens.kb.build.record import collect_sources
+from incilens.kb.knowledge import KnowledgeBase
 
 SYNONYMS = [
     # (what a shopper or label says, the INCI name it must resolve to)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from incilens.kb.annex import parse_restriction, split_known
-from incilens.knowledge import KnowledgeBase
+from incilens.kb.build.annex import parse_restriction, split_known
+from incilens.kb.knowledge import KnowledgeBase
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from incilens.knowledge import KnowledgeBase
+from incilens.kb.knowledge import KnowledgeBase
 
 # (INCI name, flag that must NOT be raised, why it is a look-alike)
 LOOK_ALIKES = [

@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incilens.knowledge import KnowledgeBase
-from incilens.matching import Matcher, max_distance
-from incilens.models import Token
-from incilens.parsing import parse
+from incilens.core.models import Token
+from incilens.core.parsing import parse
+from incilens.kb.knowledge import KnowledgeBase
+from incilens.kb.matching import Matcher, max_distance
 
 
 @pytest.fixture(scope="module")

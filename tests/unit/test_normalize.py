@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incilens.normalize import display_name, loose_key, name_key
+from incilens.core.normalize import display_name, loose_key, name_key
 
 NAME_KEYS = [
     ("", ""),

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incilens.parsing import fold, parse
+from incilens.core.parsing import fold, parse
 
 
 def names(text: str) -> list[str]:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from incilens.preprocess import Prepared, PrepOptions, prepare
+from incilens.ocr.preprocess import Prepared, PrepOptions, prepare
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 TEXT = (

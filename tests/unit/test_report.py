@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incilens.knowledge import KnowledgeBase
-from incilens.matching import Matcher
+from incilens.core.profile import Profile
+from incilens.core.report import Report
+from incilens.kb.knowledge import KnowledgeBase
+from incilens.kb.matching import Matcher
 from incilens.pipeline import analyze_text
-from incilens.profile import Profile
-from incilens.report import Report
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
-from incilens import __version__
-from incilens.knowledge_ext import get_kb
-from incilens.profile import CONCERNS, SKIN_TYPES
+from incilens.core.profile import CONCERNS, SKIN_TYPES
+from incilens.http.state import get_kb
+from incilens.version import __version__
 
 __all__ = ["AVOID_EXAMPLES", "CSP", "bp", "init_app"]
 

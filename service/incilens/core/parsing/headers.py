@@ -1,0 +1,158 @@
+"""Ingredient-list headers: ``Ingredients:``, ``INCI:``, ``Zutaten:`` and their kin.
+
+One pattern (:data:`HEADER_RE`) runs on a :func:`~incilens.core.parsing.pieces.fold`-ed copy of the
+text, so accents, case and OCR look-alikes cost nothing and spans stay the original's. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from incilens.core.parsing.pieces import fold, is_prose, is_terminator, lower_words
+
+_HEADER_WORDS = (
+    # English, French, German, Spanish, Italian, Portuguese, Dutch, as folded by fold().
+    "ingredients list",
+    "ingredient list",
+    "list of ingredients",
+    "ingredients",
+    "liste des ingredients",
+    "inci",
+    "composition",
+    "zutaten",
+    "inhaltsstoffe",
+    "bestandteile",
+    "zusammensetzung",
+    "ingredientes",
+    "composicion",
+    "ingredienti",
+    "composizione",
+    "composicao",
+    "ingredienten",
+    "samenstelling",
+)
+
+
+_MAY_CONTAIN_WORDS = (
+    "may contain",
+    "peut contenir",
+    "kann enthalten",
+    "puede contener",
+    "puo contenere",
+    "pode conter",
+    "kan bevatten",
+)
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    folded = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in folded)
+
+
+_WORD = _alternation(_HEADER_WORDS)
+
+
+_MAY = _alternation(_MAY_CONTAIN_WORDS)
+
+
+#: The one header pattern, matched against :func:`fold` of the text. A header is an optional
+#: qualifier ("full", "active", "inactive", "other"), a header word, optionally more header
+#: words joined by "/", "|" or "-" (bilingual packs: "Ingredients/Ingrédients"), an optional
+#: short bracket ("(INCI)"), and then a colon, a dash or the end of the line. "May contain" and
+#: "+/-" open a colourant block. The code checks that a header starts a line or follows
+#: punctuation, and is not "key ingredients:" prose.
+HEADER_RE = re.compile(
+    rf"""
+    (?P<header>
+      (?:(?:fuii|compiete|other|active|inactive)[ \t]+)?
+      (?P<word>{_WORD})
+      (?:[ \t]*[/i\-][ \t]*(?:{_WORD}))*
+      (?:[ \t]*\([^()\n]{{1,20}}\))?
+      [ \t]*(?P<end>:|-[ \t]|\n|\r|$)
+    |
+      (?P<may>
+        [\[(][ \t]*(?:\+[ \t]*/?[ \t]*-|±)[ \t]*[\])]?[ \t]*(?:(?:{_MAY})[ \t]*:?)?
+      | (?:{_MAY})[ \t]*(?:\([ \t]*\+[ \t]*/?[ \t]*-[ \t]*\)|\[[ \t]*\+[ \t]*/?[ \t]*-[ \t]*\])?
+        [ \t]*:?
+      | (?<![\w/])\+[ \t]*/[ \t]*-(?![\w/])[ \t]*:?
+      )
+    )
+    """,
+    re.VERBOSE,
+)
+
+
+_NOT_A_HEADER_BEFORE = re.compile(
+    r"(?:key|hero|star|main|featured|natural|clean|our|the|active|these|other|of|with|"
+    r"wichtigste|principaux|principales)[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """One list header found in a text: its span, where the list starts and its kind."""
+
+    start: int
+    end: int
+    body: int
+    may_contain: bool
+    label_start: int  # where a short name before the header begins ("Toner - Ingredients:")
+
+
+# -- headers --------------------------------------------------------------------------------
+# Every header holds one of these (in folded form); most texts hold none, and a substring test
+# is far cheaper than running the header pattern over the whole text.
+_HEADER_ANCHORS = tuple(
+    fold(anchor)
+    for anchor in (
+        "ngr", "inci", "compos", "zutat", "inhalts", "bestandt", "zusammen", "samenst",
+        "contain", "contenir", "enthalten", "contener", "contenere", "conter", "bevatten", "+",
+        "±",
+    )
+)  # fmt: skip
+
+
+def find_headers(text: str) -> Iterator[HeaderMatch]:
+    """Every header ("Ingredients:", "INCI:", "May contain") in ``text``, in order."""
+    folded = fold(text)
+    if not any(anchor in folded for anchor in _HEADER_ANCHORS):
+        return
+    for m in HEADER_RE.finditer(folded):
+        start = m.start()
+        before = text[max(0, start - 30) : start]
+        if m.group("may") is None:
+            if _NOT_A_HEADER_BEFORE.search(before):
+                continue  # "key ingredients:", "the ingredients:" introduce prose
+            colon = m.group("end") == ":"
+            lead = before.rstrip()
+            at_boundary = not lead or before[-1] in "\n\r" or lead[-1] in ".;:|•)]>*-–—\"'"
+            if not (colon or at_boundary):
+                continue
+            word = text[m.start("word") : m.end("word")]
+            if m.group("end") in ("\n", "\r", "") and not word.isupper():
+                # Without a colon, a lower-case "ingredients" must stand alone on its line.
+                line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+                if text[line_start:start].strip():
+                    continue
+        may = m.group("may") is not None
+        yield HeaderMatch(start, m.end(), m.end(), may, start if may else _label_start(text, start))
+
+
+def _label_start(text: str, start: int) -> int:
+    """Return where a short label in front of a header starts, or ``start`` when there is none.
+
+    "Toner - Ingredients:" and "Shade 02 Ingredients:" name the list that follows; the label runs
+    back to the previous line break or sentence end and holds at most five words.
+    """
+    floor = max(0, start - 60)
+    cut = max(text.rfind(ch, floor, start) for ch in ".\n\r;,:|")
+    begin = cut + 1 if cut >= 0 else floor
+    if cut < 0 and floor > 0:
+        return start
+    label = text[begin:start].strip(" \t-–—|/")
+    if not label or len(lower_words(label)) > 5 or is_prose(label) or is_terminator(label):
+        return start
+    return begin + (len(text[begin:start]) - len(text[begin:start].lstrip()))

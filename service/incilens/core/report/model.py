@@ -1,0 +1,161 @@
+"""The report's data: the items as read, matched and annotated, the reliability, the report.
+
+Each has ``to_dict()`` for the JSON answer. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from incilens.core.claims import ClaimMention
+from incilens.core.models import CONCERN_LEVELS, Ingredient, IngredientList, Match, Resolved
+from incilens.core.profile import Profile
+
+__all__ = ["Item", "Reliability", "Report"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One ingredient as read, matched and annotated."""
+
+    position: int
+    list_index: int
+    position_in_list: int
+    text: str
+    resolved: Resolved
+    ingredient: Ingredient | None
+    concern: str
+    reasons: tuple[Mapping[str, str], ...]
+    notes: tuple[Mapping[str, str], ...]
+    may_contain: bool = False
+
+    @property
+    def start(self) -> int:
+        """Where the item starts in the analysed text."""
+        return self.resolved.start
+
+    @property
+    def end(self) -> int:
+        """Where the item ends in the analysed text."""
+        return self.resolved.end
+
+    @property
+    def read_as(self) -> str:
+        """The cleaned name that was matched."""
+        return self.resolved.read_as
+
+    def __post_init__(self) -> None:
+        if self.position < 1 or not 0 <= self.start <= self.end:
+            raise ValueError("positions start at 1 and spans cannot be negative")
+        if self.concern not in CONCERN_LEVELS:
+            raise ValueError(f"concern must be one of {CONCERN_LEVELS}")
+
+    @property
+    def match(self) -> Match | None:
+        """How the item was matched, or None when unrecognised."""
+        return self.resolved.match
+
+    @property
+    def name(self) -> str:
+        """The display name when recognised, else the text as read."""
+        return self.ingredient.display_name if self.ingredient else self.read_as
+
+    def ref(self) -> dict[str, Any]:
+        """A short reference to this item, used inside flags and findings (do not mutate)."""
+        return self._ref
+
+    @cached_property
+    def _ref(self) -> dict[str, Any]:
+        return {"position": self.position, "name": self.name, "start": self.start, "end": self.end}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        match = self.resolved.match
+        token = self.resolved.token
+        return {
+            "position": self.position,
+            "list": self.list_index,
+            "position_in_list": self.position_in_list,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "read_as": self.read_as,
+            "match": match.to_dict() if match else None,
+            "ingredient": self.ingredient.to_dict() if self.ingredient else None,
+            "concern": self.concern,
+            "reasons": [dict(r) for r in self.reasons],
+            "notes": [dict(n) for n in self.notes],
+            "percent": token.percent,
+            "nano": token.nano,
+            "footnote": token.footnote,
+            "may_contain": self.may_contain,
+            "candidates": list(self.resolved.candidates),
+        }
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """How far the read can be trusted."""
+
+    level: str  # good | fair | unreliable | unreadable (a photo) | none
+    recognised_share: float
+    message: str
+
+    @property
+    def verdicts(self) -> bool:
+        """Whether verdicts that rest on an absence may be given."""
+        return self.level in ("good", "fair")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "level": self.level,
+            "recognised_share": round(self.recognised_share, 3),
+            "verdicts_withheld": not self.verdicts,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole analysis of one text."""
+
+    text_length: int
+    lists: tuple[IngredientList, ...]
+    items: tuple[Item, ...]
+    reliability: Reliability
+    summary: Mapping[str, Any]
+    profile: Profile
+    versions: Mapping[str, str]
+    claims: tuple[ClaimMention, ...] = field(default=())
+    truncated: int = 0
+    ocr: Mapping[str, Any] | None = None  # the photo path's section (engine, text, timings ...)
+    item_ocr: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)  # by position
+
+    @property
+    def list_found(self) -> bool:
+        """Whether an ingredient list with at least one item was found."""
+        return bool(self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (the API's response body)."""
+        ingredients = [item.to_dict() for item in self.items]
+        if self.ocr is not None:
+            for body in ingredients:
+                body["ocr"] = dict(self.item_ocr.get(body["position"], {}))
+        out = {
+            "list_found": self.list_found,
+            "lists": [lst.to_dict() for lst in self.lists],
+            "summary": dict(self.summary),
+            "ingredients": ingredients,
+            "profile": self.profile.to_dict(),
+            "text_length": self.text_length,
+            "items_not_analysed": self.truncated,
+            "versions": dict(self.versions),
+        }
+        if self.ocr is not None:
+            out["ocr"] = dict(self.ocr)
+        return out

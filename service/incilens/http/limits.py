@@ -1,0 +1,295 @@
+"""Abuse and overload controls: rate limits, the OCR concurrency cap and the OCR health record.
+
+Rate limits (Flask-Limiter) count anonymous clients by IP address and clients with an API key
+by key (:mod:`incilens.http.keys`), across all rate-limited routes (``RATE_LIMIT`` or
+``RATE_LIMIT_KEYED``), with a second, smaller budget for photo analyses (``RATE_LIMIT_IMAGE``
+or ``RATE_LIMIT_IMAGE_KEYED``). Counters live in each worker's memory unless ``REDIS_URL`` or
+``RATELIMIT_STORAGE_URI`` names a shared store; if that store fails, the limiter falls back to
+memory rather than refusing traffic. ``/health``, the OpenAPI document, the docs, static files
+and CORS preflights are not counted. A refused request is a 429 in the usual error shape with
+``Retry-After``.
+
+Who is limited follows ``RATE_LIMIT_ENABLED``: unset (the default), every client except those on
+this machine (a loopback address, after ``PROXY_COUNT`` proxies are accounted for), so a local
+user or a local batch is never refused while a published server still is; ``true``, every client,
+loopback included; ``false``, nobody. ``TESTING`` apps are not limited unless it is set.
+
+:class:`OcrGate` caps the photo analyses one worker runs at once: a non-blocking semaphore, so
+a request beyond the cap gets an immediate 503 with ``Retry-After`` instead of waiting in a
+queue that would only grow under overload. :class:`OcrHealth` records the engine's recent
+outcomes in memory shared by the gunicorn workers (mapped before they fork), so ``/health``
+says whether photos are being read, whichever worker answers.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import math
+import mmap
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_limiter import ApplicationLimit, Limit, Limiter
+from limits import parse_many
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from incilens.errors import BadInput, OcrBusy, RateLimited
+from incilens.http.keys import client_name
+
+__all__ = [
+    "OcrGate",
+    "OcrHealth",
+    "charge_photos",
+    "client_key",
+    "get_ocr_gate",
+    "get_ocr_health",
+    "init_limits",
+    "is_loopback",
+]
+
+log = logging.getLogger(__name__)
+
+IMAGE_ENDPOINT = "api.analyze_image"
+_EXEMPT_PREFIXES = ("/health", "/openapi.json", "/docs", "/static/")
+
+
+def client_key() -> str:
+    """The rate-limit identity of the request: its API client, else its IP address."""
+    name = client_name()
+    return f"key:{name}" if name else f"ip:{request.remote_addr or 'unknown'}"
+
+
+def _keyed() -> bool:
+    return client_name() is not None
+
+
+def _general_limit() -> str:
+    return str(current_app.config["RATE_LIMIT_KEYED" if _keyed() else "RATE_LIMIT"])
+
+
+def _image_limit() -> str:
+    return str(current_app.config["RATE_LIMIT_IMAGE_KEYED" if _keyed() else "RATE_LIMIT_IMAGE"])
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether ``address`` is this machine (127.0.0.0/8, ::1 or ::ffff:127.x.y.z).
+
+    Examples:
+        >>> [is_loopback(a) for a in ("127.0.0.1", "127.8.9.1", "::1", "::ffff:127.0.0.1")]
+        [True, True, True, True]
+        >>> [is_loopback(a) for a in ("192.0.2.1", "::ffff:192.0.2.1", "", None, "unix")]
+        [False, False, False, False, False]
+    """
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+def _local_client() -> bool:
+    """With ``RATE_LIMIT_ENABLED`` unset, a client on this machine is never limited."""
+    return current_app.config.get("RATE_LIMIT_ENABLED") is None and is_loopback(request.remote_addr)
+
+
+def _exempt() -> bool:
+    return (
+        request.method == "OPTIONS" or request.path.startswith(_EXEMPT_PREFIXES) or _local_client()
+    )
+
+
+def _not_image() -> bool:
+    return _exempt() or request.endpoint != IMAGE_ENDPOINT
+
+
+def charge_photos(count: int) -> None:
+    """Count a job's ``count`` photos against the client's photo budget, or raise a 429.
+
+    The photos draw on the same counters as ``POST /v1/analyze/image`` (the image limits), one
+    each, so a batch cannot read more photos than the same client sending them one by one.
+    Only windows of a minute or more apply: a job is queued and read at the workers' pace, so
+    the per-second limit (there to smooth interactive bursts) would refuse any batch outright.
+    A job with more photos than a whole window allows is a 400 with the budget in the message
+    (waiting would not help). If the counters' store fails, the job is let through, as the
+    limiter does.
+    """
+    state = current_app.extensions["incilens"]
+    limiter: Limiter = state["limiter"]
+    if count < 1 or not limiter.enabled or _local_client():
+        return
+    items = [item for item in parse_many(_image_limit()) if item.get_expiry() >= 60]
+    args = ("incilens", client_key(), IMAGE_ENDPOINT)  # the photo route's own buckets
+    strategy = limiter.limiter
+    try:
+        for item in items:
+            if count > item.amount:  # no wait would let it through: a bad job, like too many items
+                raise BadInput(
+                    f"This job has {count} photos; at most {item.amount} photos may be sent "
+                    f"per {_window(item)}. Split the job and send the rest later."
+                )
+            if not strategy.test(item, *args, cost=count):
+                reset, left = strategy.get_window_stats(item, *args)
+                wait = max(1, math.ceil(reset - time.time()))
+                raise RateLimited(
+                    f"Too many photos: {left} of {item.amount} per {_window(item)} are left and "
+                    f"this job has {count}; retry in {wait} s or send fewer.",
+                    retry_after=wait,
+                )
+        for item in items:
+            strategy.hit(item, *args, cost=count)
+    except (RateLimited, BadInput):
+        raise
+    except Exception:  # the shared store is down: fail open, like the limiter itself
+        log.warning("photo budget could not be checked; job accepted", exc_info=True)
+
+
+def _window(item: Any) -> str:
+    multiples = item.multiples
+    return item.GRANULARITY.name if multiples == 1 else f"{multiples} {item.GRANULARITY.name}s"
+
+
+def storage_uri(config: Any) -> str:
+    """The limiter's storage: ``RATELIMIT_STORAGE_URI``, else ``REDIS_URL``, else memory."""
+    return str(config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://")
+
+
+def enabled(config: Any) -> bool:
+    """Whether the limiter runs: ``RATE_LIMIT_ENABLED``, unset meaning on except in tests."""
+    value = config.get("RATE_LIMIT_ENABLED")
+    return not config.get("TESTING") if value is None else bool(value)
+
+
+class OcrGate:
+    """At most ``limit`` photo analyses at once in this process; the next one is refused now."""
+
+    def __init__(self, limit: int, *, retry_after: int = 2) -> None:
+        """Allow ``limit`` analyses at once; refused clients retry after ``retry_after`` s."""
+        if limit < 1:
+            raise ValueError("OCR_MAX_CONCURRENT must be at least 1")
+        self.limit = limit
+        self.retry_after = max(1, retry_after)
+        self._slots = threading.BoundedSemaphore(limit)
+        self._lock = threading.Lock()
+        self._busy = 0
+
+    @property
+    def busy(self) -> int:
+        """How many analyses hold a slot now."""
+        return self._busy
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one slot for the ``with`` block; raise :class:`OcrBusy` when none is free."""
+        if not self._slots.acquire(blocking=False):
+            raise OcrBusy(
+                f"The photo reader is busy ({self.limit} photos at once per worker); "
+                f"try again in {self.retry_after} s, or paste the text.",
+                retry_after=self.retry_after,
+            )
+        with self._lock:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy -= 1
+            self._slots.release()
+
+
+class OcrHealth:
+    """The OCR engine's recent outcomes, in anonymous shared memory (one record per app).
+
+    Fields: consecutive engine failures, the time of the last failure, the last failure's code
+    (an index into :attr:`CODES`) and the time of the last success.
+    """
+
+    CODES = ("", "ocr_unavailable", "ocr_timeout")
+    _FORMAT = "<qddq"
+
+    def __init__(self) -> None:
+        """Map the shared record (before the workers fork, so they all see one)."""
+        self._map = mmap.mmap(-1, struct.calcsize(self._FORMAT))
+        self._lock = threading.Lock()
+
+    def _read(self) -> tuple[int, float, float, int]:
+        failures, failed_at, ok_at, code = struct.unpack_from(self._FORMAT, self._map, 0)
+        return int(failures), float(failed_at), float(ok_at), int(code)
+
+    def _write(self, failures: int, failed_at: float, ok_at: float, code: int) -> None:
+        struct.pack_into(self._FORMAT, self._map, 0, failures, failed_at, ok_at, code)
+
+    def success(self) -> None:
+        """Record a read that the engine completed."""
+        with self._lock:
+            _, failed_at, _, code = self._read()
+            self._write(0, failed_at, time.time(), code)
+
+    def failure(self, code: str) -> None:
+        """Record an engine failure (``ocr_unavailable`` or ``ocr_timeout``)."""
+        with self._lock:
+            failures, _, ok_at, _ = self._read()
+            index = self.CODES.index(code) if code in self.CODES else 1
+            self._write(failures + 1, time.time(), ok_at, index)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The record as JSON: ``failing`` when the last read ended in an engine failure."""
+        failures, failed_at, ok_at, code = self._read()
+
+        def stamp(t: float) -> str | None:
+            return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t)) if t else None
+
+        return {
+            "failing": failures > 0,
+            "consecutive_failures": failures,
+            "last_error": self.CODES[code] or None if failed_at else None,
+            "last_error_at": stamp(failed_at),
+            "last_success_at": stamp(ok_at),
+        }
+
+
+def init_limits(app: Flask) -> Limiter:
+    """Set up the rate limiter, the OCR gate and the OCR health record for ``app``."""
+    config = app.config
+    if int(config["PROXY_COUNT"]) > 0:
+        count = int(config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+    limiter = Limiter(
+        client_key,
+        application_limits=[ApplicationLimit(_general_limit, exempt_when=_exempt)],
+        default_limits=[Limit(_image_limit, exempt_when=_not_image)],
+        storage_uri=storage_uri(config),
+        strategy="moving-window",
+        headers_enabled=True,
+        swallow_errors=True,
+        in_memory_fallback_enabled=True,
+        key_prefix="incilens",
+        enabled=enabled(config),
+    )
+    limiter.init_app(app)
+    state = app.extensions.setdefault("incilens", {})
+    state["limiter"] = limiter
+    state["ocr_gate"] = OcrGate(
+        int(config["OCR_MAX_CONCURRENT"]), retry_after=int(config["OCR_RETRY_AFTER"])
+    )
+    state["ocr_health"] = OcrHealth()
+    return limiter
+
+
+def get_ocr_gate() -> OcrGate:
+    """Return the current app's OCR gate."""
+    gate: OcrGate = current_app.extensions["incilens"]["ocr_gate"]
+    return gate
+
+
+def get_ocr_health() -> OcrHealth:
+    """Return the current app's OCR health record."""
+    health: OcrHealth = current_app.extensions["incilens"]["ocr_health"]
+    return health

@@ -1,0 +1,208 @@
+"""Pydantic models of the HTTP API: they validate requests and generate ``/openapi.json``.
+
+Requests are strict (wrong JSON types and unknown fields are rejected with a 400); response
+models document the shapes that ``Report.to_dict()`` and ``Ingredient.to_dict()`` produce.
+Deeply nested records (an ingredient's facts, a flag's items) are documented as objects with
+their main keys and allowed to carry more, so the document stays readable.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from flask_openapi3.models.file import FileStorage
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+
+from incilens.core.profile import CONCERNS, SKIN_TYPES
+
+__all__ = [
+    "AnalyzeImageForm",
+    "AnalyzeTextRequest",
+    "ErrorResponse",
+    "HealthResponse",
+    "IngredientPath",
+    "IngredientResponse",
+    "ProfileModel",
+    "ReportResponse",
+    "SearchQuery",
+    "SearchResponse",
+]
+
+SkinType = Literal["oily", "dry", "combination", "normal", "sensitive"]
+Concern = Literal["acne", "rosacea", "eczema", "fungal_acne"]
+assert set(SkinType.__args__) == set(SKIN_TYPES)  # type: ignore[attr-defined]
+assert set(Concern.__args__) == set(CONCERNS)  # type: ignore[attr-defined]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# -- requests -----------------------------------------------------------------------------
+class ProfileModel(_Strict):
+    """What matters to the shopper; every field is optional and nothing is stored."""
+
+    skin_type: SkinType | None = Field(None, description="One skin type.")
+    concerns: list[Concern] = Field(default_factory=list, max_length=len(CONCERNS))
+    avoid: list[Annotated[StrictStr, Field(max_length=100)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description='Ingredient names or families ("parabens", "fragrance", "silicones" ...).',
+    )
+    vegan: StrictBool = False
+    pregnant_or_breastfeeding: StrictBool = False
+
+
+class AnalyzeTextRequest(_Strict):
+    """Text holding an ingredient list (a pasted list, page text, OCR output)."""
+
+    text: StrictStr = Field(description="The text to analyse; the list is found inside it.")
+    profile: ProfileModel | None = None
+
+
+class AnalyzeImageForm(BaseModel):
+    """A label photo (multipart/form-data) and an optional profile as a JSON string."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    image: FileStorage = Field(description="JPEG, PNG, WebP, TIFF or HEIC; at most 16 MiB.")
+    profile: ProfileModel | None = Field(None, description="The profile object, JSON-encoded.")
+
+
+class IngredientPath(_Strict):
+    """An ingredient id, INCI name or synonym."""
+
+    name: StrictStr
+
+
+class SearchQuery(BaseModel):
+    """Search and autocomplete parameters."""
+
+    model_config = ConfigDict(extra="ignore")
+    q: str | None = Field(None, description="What to search for (name, synonym, prefix).")
+    limit: int | None = Field(None, ge=1, description="How many results (1 to the maximum).")
+
+
+# -- responses ----------------------------------------------------------------------------
+class ErrorBody(_Open):
+    """The error: a stable code and a message saying what to do."""
+
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """Every error, on every route."""
+
+    error: ErrorBody
+
+
+class MatchModel(_Open):
+    """How an item was matched."""
+
+    inci_name: str = Field(description="The CosIng spelling of the matched entry.")
+    id: str
+    score: float
+    method: Literal["exact", "synonym", "normalized", "ocr", "fuzzy"]
+    matched_name: str
+    read_as: str
+
+
+class ItemModel(_Open):
+    """One ingredient as read, with its offsets into the submitted text."""
+
+    position: int
+    list_index: int = Field(alias="list", description="Which list the item belongs to.")
+    text: str
+    start: int
+    end: int
+    read_as: str
+    match: MatchModel | None
+    ingredient: dict[str, Any] | None
+    concern: Literal["none", "low", "moderate", "high", "unknown"]
+    reasons: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+
+
+class ListModel(_Open):
+    """Where a list was found and how."""
+
+    index: int
+    start: int
+    end: int
+    found_by: Literal["header", "bare"]
+    header: str | None
+    label: str | None
+    may_contain: bool
+
+
+class SummaryModel(_Open):
+    """Counts and reliability first, then what matters, flags, claims and actives."""
+
+    counts: dict[str, Any]
+    reliability: dict[str, Any]
+    for_you: list[dict[str, Any]]
+    flags: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
+    notable_actives: list[dict[str, Any]]
+    concern_counts: dict[str, int]
+
+
+class ReportResponse(_Open):
+    """The annotated safety summary of one text."""
+
+    list_found: bool
+    lists: list[ListModel]
+    summary: SummaryModel
+    ingredients: list[ItemModel]
+    profile: dict[str, Any]
+    text_length: int
+    items_not_analysed: int
+    versions: dict[str, str]
+
+
+class IngredientResponse(_Open):
+    """The full record of one ingredient, every fact with its source."""
+
+    id: str
+    inci_name: str
+    display_name: str
+    functions: list[dict[str, Any]]
+    concern: dict[str, Any]
+    sources: list[str]
+    source_details: dict[str, Any]
+    kb_version: str
+
+
+class SearchResult(_Open):
+    """One search hit."""
+
+    id: str
+    inci_name: str
+    matched: str
+    method: str
+    score: float
+    display_name: str
+    concern: str
+    functions: list[str]
+
+
+class SearchResponse(BaseModel):
+    """Search results, best first."""
+
+    query: str
+    count: int
+    results: list[SearchResult]
+
+
+class HealthResponse(_Open):
+    """Liveness and versions."""
+
+    status: str
+    version: str
+    kb_version: str
+    kb_entries: int
+    tesseract: str | None
