@@ -26,6 +26,7 @@ from flask_openapi3.models.tag import Tag
 from flask_openapi3.openapi import OpenAPI
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from incilens import forms
 from incilens.errors import (
     BadInput,
     ImageTooLarge,
@@ -186,7 +187,7 @@ def _check_form() -> None:
         )
     config = current_app.config
     items = int(config["MAX_JOB_ITEMS"])
-    request.max_content_length = int(config["MAX_JOB_BYTES"]) + 2 * 2**20
+    forms.limit_body(request, int(config["MAX_JOB_BYTES"]) + 2 * 2**20)
     request.max_form_parts = items + 8
     # A text item may be MAX_TEXT_LENGTH characters of up to 4 UTF-8 bytes each; never below
     # what the multipart parser itself needs (incilens.forms).
