@@ -220,7 +220,7 @@ TOO_LARGE_MESSAGES = [
     ("too many parts names the parts limit", {},
      {f"f{i}": "x" for i in range(17)}, ["16 parts"]),
     ("a field over Werkzeug's memory bound names it", {},
-     {"image": (io.BytesIO(png()), "x.png"), "profile": "x" * (300 * 1024)}, ["262,144 bytes"]),
+     {"image": (io.BytesIO(png()), "x.png"), "profile": "x" * (300 * 1024)}, ["65,536 bytes"]),
 ]  # fmt: skip
 
 

@@ -137,4 +137,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KnowledgeBaseError, ConfigError) as e:
         print(f"incilens: {e.message}", file=sys.stderr)
         return 2
-

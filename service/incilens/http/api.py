@@ -136,6 +136,8 @@ def analyze_image(form: AnalyzeImageForm) -> Response:
     if not isinstance(form.image, FileStorage):  # a plain form field named "image"
         raise BadInput("image must be a file: send the photo as a file upload, not as text.")
     data = form.image.read(int(config["MAX_IMAGE_BYTES"]) + 1)
+    if len(data) > int(config["MAX_IMAGE_BYTES"]):  # say how large it really is
+        data += form.image.read()
     health = get_ocr_health()
     with get_ocr_gate().slot():
         try:
@@ -239,21 +241,23 @@ def _check_body() -> None:
     """Refuse a body of the wrong type (415) or a JSON body over ``MAX_JSON_BYTES`` (413)."""
     if request.method != "POST":  # a CORS preflight has no body to check
         return
-    if request.endpoint == "api.analyze_image" and request.mimetype != "multipart/form-data":
-        raise UnsupportedMediaType(
-            "Send the photo as multipart/form-data with the file in the field 'image'."
-        )
-    if request.endpoint == "api.analyze_image":  # parses the form: Werkzeug's limits apply
+    config = current_app.config
+    if request.endpoint == "api.analyze_image":
+        if request.mimetype != "multipart/form-data":
+            raise UnsupportedMediaType(
+                "Send the photo as multipart/form-data with the file in the field 'image'."
+            )
+        forms.limit_body(request, int(config["MAX_CONTENT_LENGTH"]))
+        # Parses the form (Werkzeug's part and memory limits apply), then bounds its fields.
         forms.check_fields(
-            request.form.items(multi=True),
-            limit=int(current_app.config["MAX_FORM_FIELD_BYTES"]),
+            request.form.items(multi=True), limit=int(config["MAX_FORM_FIELD_BYTES"])
         )
     if request.endpoint == "api.analyze_text":
         if not request.is_json:
             raise UnsupportedMediaType(
                 'Send the text as JSON, {"text": "..."}, with Content-Type: application/json.'
             )
-        request.max_content_length = int(current_app.config["MAX_JSON_BYTES"])
+        forms.limit_body(request, int(config["MAX_JSON_BYTES"]))
 
 
 def init_app(app: Flask) -> None:

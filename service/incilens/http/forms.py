@@ -15,6 +15,8 @@ So the two jobs are split:
   Werkzeug), and :func:`check_config` refuses a smaller one when the app is built.
 * ``MAX_FORM_FIELD_BYTES`` is the bound on a non-file field (the profile), checked by
   :func:`check_fields` once the form is parsed, with a 413 that names the field and the limit.
+
+A body limit is applied by :func:`limit_body`, exactly: a body of exactly the limit is read.
 """
 
 from __future__ import annotations
@@ -23,11 +25,20 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import MultiPartParser
+from werkzeug.wrappers import Request
 
 from incilens.errors import ConfigError, FormTooLarge
 
-__all__ = ["check_config", "check_fields", "min_form_memory_size", "parser_read_size"]
+__all__ = [
+    "body_limit",
+    "check_config",
+    "check_fields",
+    "limit_body",
+    "min_form_memory_size",
+    "parser_read_size",
+]
 
 _FALLBACK_READ_SIZE = 64 * 1024
 
@@ -92,3 +103,32 @@ def check_fields(fields: Iterable[tuple[str, str]], *, limit: int) -> None:
             raise FormTooLarge(
                 f"The form field {name[:40]!r} has {size:,} bytes; the limit is {limit:,}."
             )
+
+
+_BODY_LIMIT = "incilens.body_limit"
+
+
+def limit_body(request: Request, limit: int) -> None:
+    """Hold this request's body to at most ``limit`` bytes, the limit itself included.
+
+    A declared ``Content-Length`` over the limit is refused at once (413, before any byte is
+    read). For a body within it, Werkzeug's cap is set one byte past the declared length: on a
+    stream the server ends itself (gunicorn's), Werkzeug raises a 413 on reaching its cap,
+    since it cannot tell the end of the body from more to come, so a cap of ``limit`` would
+    refuse a body of exactly ``limit`` bytes. The server still stops the stream at the declared
+    length. A body without a declared length (chunked) is capped at ``limit``.
+
+    Raises:
+        RequestEntityTooLarge: The declared length is over ``limit``.
+    """
+    request.environ[_BODY_LIMIT] = limit
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        raise RequestEntityTooLarge()
+    request.max_content_length = limit if declared is None else declared + 1
+
+
+def body_limit(request: Request) -> int | None:
+    """The body limit that applies to ``request``: :func:`limit_body`'s, else Flask's."""
+    limit = request.environ.get(_BODY_LIMIT, request.max_content_length)
+    return None if limit is None else int(limit)

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from incilens.errors import ServiceError
+from incilens.http import forms
 from incilens.http.security import request_id
 
 __all__ = ["register_error_handlers", "render_error", "validation_error"]
@@ -63,7 +64,7 @@ def _too_large_message() -> str:
 
 
 def _size(size: int) -> str:
-    """Bytes for a message: '17 MiB', '17.4 MiB', '65,536 bytes'."""
+    """A limit for a message: '17 MiB', '1.5 MiB', '65,536 bytes'."""
     if size < 2**20:
         return f"{size:,} bytes"
     return f"{size / 2**20:.1f}".removesuffix(".0") + " MiB"
@@ -72,21 +73,26 @@ def _size(size: int) -> str:
 def _body_too_large_message() -> str:
     """Name the limit a multipart body broke: the body's size, or the form's shape."""
     config = current_app.config
-    body_limit = request.max_content_length
+    limit = forms.body_limit(request)
     sent = request.content_length
-    if body_limit is not None and (sent is None or sent > body_limit):
-        if request.endpoint == "jobs.create_job":
+    jobs = request.endpoint == "jobs.create_job"
+    # Werkzeug's stream cap raises when a body without a declared length reaches the limit.
+    if limit is not None and (sent is None or sent >= limit):
+        if jobs:
             what = f"photos of at most {_size(int(config['MAX_JOB_BYTES']))} in all, plus the form"
         else:
             what = f"one photo of at most {_size(int(config['MAX_IMAGE_BYTES']))} plus the form"
-        sent_text = f"has {_size(sent)}" if sent is not None else "is too large"
+        sent_text = f"has {sent:,} bytes" if sent is not None else "is too large"
         return (
-            f"The request body {sent_text}; the limit is {_size(body_limit)} ({what}). "
-            "Send a smaller photo."
+            f"The request body {sent_text}; the limit is {_size(limit)} ({limit:,} bytes: "
+            f"{what}). Send a smaller photo."
         )
+    if jobs:
+        fields = f"texts of at most {int(config['MAX_TEXT_LENGTH']):,} characters"
+    else:
+        fields = f"form fields (not files) of at most {_size(int(config['MAX_FORM_FIELD_BYTES']))}"
     return (
-        f"The form is over this server's limits: at most {request.max_form_parts} parts, "
-        f"and form fields (not files) of at most {_size(request.max_form_memory_size or 0)}."
+        f"The form is over this server's limits: at most {request.max_form_parts} parts, {fields}."
     )
 
 

@@ -35,6 +35,7 @@ from incilens.errors import (
     TextTooLong,
     UnsupportedMediaType,
 )
+from incilens.http import forms
 from incilens.http.keys import client_name
 from incilens.http.limits import charge_photos
 from incilens.http.schemas import ErrorResponse, ProfileModel
@@ -187,7 +188,7 @@ def _check_form() -> None:
         )
     config = current_app.config
     items = int(config["MAX_JOB_ITEMS"])
-    request.max_content_length = int(config["MAX_JOB_BYTES"]) + 2 * 2**20
+    forms.limit_body(request, int(config["MAX_JOB_BYTES"]) + 2 * 2**20)
     request.max_form_parts = items + 8
     # A text item may be MAX_TEXT_LENGTH characters of up to 4 UTF-8 bytes each; never below
     # what the multipart parser itself needs (incilens.http.forms).
