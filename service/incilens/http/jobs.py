@@ -40,7 +40,7 @@ from incilens.http.keys import client_name
 from incilens.http.limits import charge_photos
 from incilens.http.schemas import ErrorResponse, ProfileModel
 from incilens.http.state import init_ocr_cache
-from incilens.jobs.model import JOB_DEFAULTS, Kind, new_job
+from incilens.jobs.model import Kind, new_job
 from incilens.jobs.runner import Resources, ThreadRunner
 from incilens.jobs.sqlite import SqliteJobStore
 from incilens.ocr.cache import CachingEngine
@@ -228,8 +228,6 @@ def init_app(app: Flask, *, redis_client: Any = None) -> None:
     client built from ``REDIS_URL`` (tests).
     """
     assert isinstance(app, OpenAPI)
-    for key, value in JOB_DEFAULTS.items():
-        app.config.setdefault(key, value)
     state = app.extensions.setdefault("incilens", {})
     url = str(app.config.get("REDIS_URL") or "")
     if url:

@@ -49,7 +49,7 @@ from celery.signals import worker_init  # type: ignore[import-untyped]
 
 from incilens.config import DEFAULTS, from_env
 from incilens.errors import ConfigError, ItemTimeout, JobsUnavailable, ServiceError
-from incilens.jobs.model import JOB_DEFAULTS, MAX_ATTEMPTS, Item, RedisJobStore, abandoned
+from incilens.jobs.model import MAX_ATTEMPTS, Item, RedisJobStore, abandoned
 from incilens.jobs.runner import Resources, run_item
 from incilens.kb.knowledge import DEFAULT_KB_PATH, KnowledgeBase
 from incilens.ocr.cache import CachingEngine, RedisOcrCache
@@ -152,7 +152,7 @@ def celery_settings(config: Mapping[str, Any]) -> dict[str, Any]:
 
 def env_config() -> dict[str, Any]:
     """The settings a worker runs with: defaults, then ``INCILENS_*`` variables."""
-    return from_env({**JOB_DEFAULTS, **DEFAULTS})  # config.py wins once it has a job setting
+    return from_env(DEFAULTS)
 
 
 @cache

@@ -30,7 +30,6 @@ from typing import Any, Literal, Protocol
 from incilens.errors import ItemAbandoned, JobsUnavailable
 
 __all__ = [
-    "JOB_DEFAULTS",
     "MAX_ATTEMPTS",
     "Item",
     "Job",
@@ -45,19 +44,6 @@ log = logging.getLogger(__name__)
 
 Status = Literal["queued", "running", "done", "failed"]
 Kind = Literal["text", "image"]
-
-#: Settings of the job path, applied under the app's own (``INCILENS_*`` variables win).
-JOB_DEFAULTS: dict[str, Any] = {
-    "JOB_TTL": 3600,  # seconds a job, its inputs and its results are kept
-    "MAX_JOB_ITEMS": 20,  # photos + texts in one job
-    "MAX_JOB_BYTES": 48 * 1024 * 1024,  # all photos of one job together
-    "JOB_THREADS": 2,  # embedded mode: items analysed at once in one server process
-    "JOB_MAX_PENDING": 100,  # embedded mode: items waiting or running on the server
-    "JOB_LEASE": 20,  # embedded mode: seconds before a dead process's items are run again
-    "JOB_VISIBILITY_TIMEOUT": 300,  # Celery: an unacknowledged item is redelivered after this
-    "OCR_CACHE_SIZE": 256,  # OCR results kept in memory (LRU) when there is no Redis
-}
-
 
 #: Times one item may be started before it is failed instead (each time, the process running it
 #: died: a photo that crashes or exhausts whatever reads it must not be retried forever).
