@@ -112,13 +112,13 @@ pytest: setup
 kb: setup
 	$(BIN)/python -m incilens.kb.build --source $(SHARED)
 
-# Figures quoted in the README.
+# Figures quoted in docs/ (docs/BENCHMARKS.md lists where).
 bench: setup
 	$(BIN)/python bench/bench_kb.py --shared $(SHARED)
 	$(BIN)/python bench/eval_text.py
 	$(BIN)/python bench/bench_text.py --shared $(SHARED) --repeat 5
 
-# Long property, fuzz and schema runs; the counts reached are quoted in the README.
+# Long property, fuzz and schema runs; the counts reached are quoted in docs/TESTING.md.
 fuzz: setup
 	INCILENS_FUZZ_EXAMPLES=5000 INCILENS_PROPERTY_EXAMPLES=3000 INCILENS_SCHEMA_EXAMPLES=300 \
 		$(BIN)/pytest -q tests/fuzz tests/property tests/integration/test_hardening_schema.py \

@@ -1,4 +1,4 @@
-"""Knowledge-base figures for the README: load time and memory, look-up speed, coverage.
+"""Knowledge-base figures for docs/KNOWLEDGE_BASE.md: load time and memory, look-up speed, coverage.
 
 Usage: python bench/bench_kb.py [--shared ../shared/data] [--repeat 5]
 

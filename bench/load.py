@@ -1,6 +1,6 @@
 """Load test of the real service: gunicorn with the production settings, on loopback only.
 
-    python bench/load.py                   # about 3 minutes; figures quoted in the README
+    python bench/load.py                   # about 3 minutes; figures quoted in docs/BENCHMARKS.md
     python bench/load.py --seconds 10      # a quicker look
 
 It starts ``incilens serve`` (the production workers and threads, the OCR cache off) on a free

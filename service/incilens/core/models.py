@@ -53,7 +53,7 @@ def _thaw(value: Any) -> Any:
 class Ingredient:
     """One knowledge-base entry with every fact and its source.
 
-    Nested facts are read-only mappings of the shapes documented in the README (for example
+    Nested facts are read-only mappings of the shapes documented in docs/API.md (for example
     ``vegan`` is ``{"status", "reason", "source"}``); every fact carries a ``source`` id that
     the KB's source catalogue explains.
     """
