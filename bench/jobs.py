@@ -100,7 +100,7 @@ def run(count: int, items: int, url: str, logdir: Path, offset: int) -> tuple[fl
 
     app = create_app({"TESTING": True, "REDIS_URL": url, "MAX_JOB_ITEMS": items,
                       "MAX_JOB_BYTES": 200 * 2**20})  # fmt: skip
-    if "jobs" not in app.extensions["incilens"]:
+    if app.extensions["incilens"].jobs is None:
         init_app(app)
     client = app.test_client()
     photos = [label(offset + i) for i in range(items)]

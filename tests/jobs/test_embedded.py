@@ -134,7 +134,7 @@ def test_same_photo_is_read_once(app: Flask, client: FlaskClient, engine: FakeOc
     second = wait_job(client, submit(client, images=[photo]).headers["Location"], timeout=30)
     assert len(engine.calls) == calls  # every read came from the cache
     assert first["items"][0]["report"]["ocr"]["text"] == second["items"][0]["report"]["ocr"]["text"]
-    runner_engine = app.extensions["incilens"]["jobs"]["runner"]._res.engine
+    runner_engine = app.extensions["incilens"].jobs.runner._res.engine
     assert isinstance(runner_engine, CachingEngine) and runner_engine.hits > 0
 
 
@@ -224,7 +224,7 @@ def test_impossible_jobs_are_refused(bad: Any) -> None:
 
 
 def test_redelivered_finished_item_is_skipped(app: Flask) -> None:
-    runner = app.extensions["incilens"]["jobs"]["runner"]
+    runner = app.extensions["incilens"].jobs.runner
     store = MemoryJobStore()
     res = replace(runner._res, store=store)
     job = new_job(["text"], ttl=60)
@@ -381,7 +381,7 @@ def test_an_item_that_keeps_killing_its_runner_is_failed(app: Flask, tmp_path: P
     for _ in range(MAX_ATTEMPTS):  # claimed, then its runner died, each time
         assert store.claim("dead", 5) is not None
         now[0] += 6
-    res = replace(app.extensions["incilens"]["jobs"]["runner"]._res, store=store)
+    res = replace(app.extensions["incilens"].jobs.runner._res, store=store)
     runner = ThreadRunner(res, store, threads=1, poll=0.05)
     try:
         runner.submit(job.id, 1)

@@ -92,6 +92,6 @@ def test_get_cached_engine_shares_the_apps_cache() -> None:
 def test_get_cached_engine_without_a_cache_is_the_engine() -> None:
     engine = FakeOcrEngine(TEXT)
     app = create_app({"TESTING": True, "OCR_ENGINE": engine})
-    app.extensions["incilens"].pop("ocr_cache", None)
+    app.extensions["incilens"].ocr_cache = None
     with app.app_context():
         assert get_cached_engine() is engine

@@ -39,7 +39,7 @@ from incilens.http import forms
 from incilens.http.keys import client_name
 from incilens.http.limits import charge_photos
 from incilens.http.schemas import ErrorResponse, ProfileModel
-from incilens.http.state import init_ocr_cache
+from incilens.http.state import JobsState, app_state, init_ocr_cache, need
 from incilens.jobs.model import Kind, new_job
 from incilens.jobs.runner import Resources, ThreadRunner
 from incilens.jobs.sqlite import SqliteJobStore
@@ -97,9 +97,8 @@ class JobResponse(BaseModel):
     items: list[dict[str, Any]]
 
 
-def _state() -> dict[str, Any]:
-    state: dict[str, Any] = current_app.extensions["incilens"]["jobs"]
-    return state
+def _state() -> JobsState:
+    return need(app_state().jobs, "jobs (init_app of incilens.http.jobs)")
 
 
 def _inputs(form: JobForm) -> tuple[list[Kind], list[bytes]]:
@@ -143,12 +142,12 @@ def create_job(form: JobForm) -> Response:
     profile = form.profile.model_dump() if form.profile else {}
     ttl = float(current_app.config["JOB_TTL"])
     job = new_job(kinds, ttl=ttl, profile=profile, owner=client_name())
-    state["store"].create(job, inputs)
+    state.store.create(job, inputs)
     try:
-        state["runner"].submit(job.id, len(kinds))
+        state.runner.submit(job.id, len(kinds))
     except (JobsBusy, JobsUnavailable):
         with suppress(JobsUnavailable):  # otherwise it expires
-            state["store"].delete(job.id)
+            state.store.delete(job.id)
         raise
     url = f"/v1/jobs/{job.id}"
     full = job.to_dict()
@@ -163,9 +162,9 @@ def create_job(form: JobForm) -> Response:
 def get_job(path: JobPath) -> Response:
     """A job's status, and the report or error of every finished item."""
     state = _state()
-    if state["mode"] == "embedded":  # another server than incilens serve: start on first use
-        state["runner"].start()
-    job = state["store"].get(path.job_id)
+    if state.embedded is not None:  # another server than incilens serve: start on first use
+        state.embedded.start()
+    job = state.store.get(path.job_id)
     # A job sent with an API key is that key's alone; to anyone else it does not exist.
     if job is None or (job.owner is not None and job.owner != client_name()):
         raise JobNotFound(
@@ -201,11 +200,11 @@ def jobs_status() -> dict[str, str]:
     """For ``/health``: where jobs run (``embedded`` or ``celery``), whether the store answers."""
     state = _state()
     try:
-        state["store"].get("health-probe")
+        state.store.get("health-probe")
         store = "ok"
     except JobsUnavailable:
         store = "unreachable"
-    return {"mode": str(state["mode"]), "store": store}
+    return {"mode": state.mode, "store": store}
 
 
 def _embedded_store() -> SqliteJobStore:
@@ -228,7 +227,7 @@ def init_app(app: Flask, *, redis_client: Any = None) -> None:
     client built from ``REDIS_URL`` (tests).
     """
     assert isinstance(app, OpenAPI)
-    state = app.extensions.setdefault("incilens", {})
+    state = app_state(app)
     url = str(app.config.get("REDIS_URL") or "")
     if url:
         from incilens.jobs.celery import CeleryRunner, make_celery
@@ -237,19 +236,15 @@ def init_app(app: Flask, *, redis_client: Any = None) -> None:
 
         client = redis_client or make_client(url)
         init_ocr_cache(app, client)
-        jobs: dict[str, Any] = {
-            "store": RedisJobStore(client),
-            "runner": CeleryRunner(make_celery(app.config)),
-            "mode": "celery",
-        }
+        jobs = JobsState(RedisJobStore(client), CeleryRunner(make_celery(app.config)), "celery")
     else:
         cache = init_ocr_cache(app)
         store = _embedded_store()
         resources = Resources(
             store=store,
-            kb=state["kb"],
-            matcher=state["matcher"],
-            engine=CachingEngine(state["ocr"], cache),
+            kb=need(state.kb, "the knowledge base (init_kb)"),
+            matcher=need(state.matcher, "the matcher (init_kb)"),
+            engine=CachingEngine(need(state.ocr, "the OCR engine (init_ocr)"), cache),
             limits=ImageLimits(
                 max_bytes=int(app.config["MAX_IMAGE_BYTES"]),
                 max_pixels=int(app.config["MAX_IMAGE_PIXELS"]),
@@ -265,7 +260,7 @@ def init_app(app: Flask, *, redis_client: Any = None) -> None:
         )
         # Each gunicorn worker starts its runner once booted (incilens.http.serving), so items left
         # by a dead worker are picked up without waiting for a request.
-        state.setdefault("after_fork", []).append(runner.start)
-        jobs = {"store": store, "runner": runner, "mode": "embedded"}
-    state["jobs"] = jobs
+        state.after_fork.append(runner.start)
+        jobs = JobsState(store, runner, "embedded", embedded=runner)
+    state.jobs = jobs
     app.register_api(bp)

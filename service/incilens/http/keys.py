@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 
 from incilens.errors import ApiKeyInvalid, ApiKeyRequired, ConfigError
+from incilens.http.state import app_state, need
 
 __all__ = ["ApiKeys", "client_name", "hash_key", "init_keys", "load_keys", "new_key"]
 
@@ -113,7 +114,7 @@ def client_name() -> str | None:
     if cached is not _UNSET:
         return cached  # type: ignore[no-any-return]
     key = _presented()
-    keys: ApiKeys = current_app.extensions["incilens"]["keys"]
+    keys = need(app_state().keys, "the API keys (init_keys)")
     name = keys.identify(key) if key else None
     g.api_client = name
     g.api_key_rejected = bool(key) and name is None
@@ -127,7 +128,7 @@ def _check() -> None:
     name = client_name()
     if g.get("api_key_rejected"):
         raise ApiKeyInvalid("This API key is not valid: check it, or send the request without one.")
-    keys: ApiKeys = current_app.extensions["incilens"]["keys"]
+    keys = need(app_state().keys, "the API keys (init_keys)")
     if keys.required and name is None:
         raise ApiKeyRequired(
             "This service needs an API key: send it in the X-API-Key header "
@@ -138,7 +139,7 @@ def _check() -> None:
 def init_keys(app: Flask) -> ApiKeys:
     """Load the key digests and check every ``/v1`` request (after the rate limiter counted it)."""
     keys = load_keys(app.config)
-    app.extensions.setdefault("incilens", {})["keys"] = keys
+    app_state(app).keys = keys
     app.before_request(_check)
     return keys
 

@@ -41,6 +41,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from incilens.errors import BadInput, OcrBusy, RateLimited
 from incilens.http.keys import client_name
+from incilens.http.state import app_state, need
 
 __all__ = [
     "OcrGate",
@@ -121,8 +122,7 @@ def charge_photos(count: int) -> None:
     (waiting would not help). If the counters' store fails, the job is let through, as the
     limiter does.
     """
-    state = current_app.extensions["incilens"]
-    limiter: Limiter = state["limiter"]
+    limiter = need(app_state().limiter, "the rate limiter (init_limits)")
     if count < 1 or not limiter.enabled or _local_client():
         return
     items = [item for item in parse_many(_image_limit()) if item.get_expiry() >= 60]
@@ -274,22 +274,20 @@ def init_limits(app: Flask) -> Limiter:
         enabled=enabled(config),
     )
     limiter.init_app(app)
-    state = app.extensions.setdefault("incilens", {})
-    state["limiter"] = limiter
-    state["ocr_gate"] = OcrGate(
+    state = app_state(app)
+    state.limiter = limiter
+    state.ocr_gate = OcrGate(
         int(config["OCR_MAX_CONCURRENT"]), retry_after=int(config["OCR_RETRY_AFTER"])
     )
-    state["ocr_health"] = OcrHealth()
+    state.ocr_health = OcrHealth()
     return limiter
 
 
 def get_ocr_gate() -> OcrGate:
     """Return the current app's OCR gate."""
-    gate: OcrGate = current_app.extensions["incilens"]["ocr_gate"]
-    return gate
+    return need(app_state().ocr_gate, "the OCR gate (init_limits)")
 
 
 def get_ocr_health() -> OcrHealth:
     """Return the current app's OCR health record."""
-    health: OcrHealth = current_app.extensions["incilens"]["ocr_health"]
-    return health
+    return need(app_state().ocr_health, "the OCR health record (init_limits)")

@@ -168,7 +168,8 @@ def _share_memory(server: Any) -> None:
 
 def _start_worker(worker: Any) -> None:
     """In each worker once it has booted: run the app's after-fork hooks (the job runner)."""
-    for hook in worker.wsgi.extensions.get("incilens", {}).get("after_fork", []):
+    state = worker.wsgi.extensions.get("incilens")
+    for hook in state.after_fork if state is not None else ():
         hook()
 
 
