@@ -135,3 +135,36 @@ def test_health(client: FlaskClient) -> None:
 def test_health_reports_tesseract(client: FlaskClient) -> None:
     need(ocr.available(), "tesseract is not installed")
     assert client.get("/health").get_json()["tesseract"].startswith("5.")
+
+
+CORRECTED = [
+    # (name as sent, status, INCI name, how it was read: None when found as written)
+    ("Aqua, Glycerin", 404, None, None),  # two ingredients are not one
+    ("Glycerin Aqua Parfum Xanthan", 404, None, None),
+    ("Glycerln", 200, "GLYCERIN", "ocr"),  # an OCR look-alike, as a list item is read
+    ("GLYCER1N", 200, "GLYCERIN", "ocr"),
+    ("Tocopheryl Acetat", 200, "TOCOPHERYL ACETATE", "fuzzy"),
+    ("glycerin", 200, "GLYCERIN", None),
+    ("Vitamin E", 200, "TOCOPHEROL", None),
+]
+
+
+@pytest.mark.parametrize(("name", "status", "inci", "method"), CORRECTED)
+def test_the_ingredient_route_reads_a_name_as_the_analysis_does(
+    client: FlaskClient, name: str, status: int, inci: str | None, method: str | None
+) -> None:
+    response = client.get(f"/v1/ingredients/{name}")
+    assert response.status_code == status
+    body = response.get_json()
+    if status != 200:
+        assert body["error"]["code"] == "ingredient_not_found"
+        return
+    assert body["inci_name"] == inci
+    if method is None:
+        assert "match" not in body
+    else:
+        assert body["match"]["method"] == method and body["match"]["read_as"] == name
+        assert body["match"]["inci_name"] == inci
+        analysed = client.post("/v1/analyze/text", json={"text": f"Ingredients: {name}"})
+        item = analysed.get_json()["ingredients"][0]
+        assert item["match"]["inci_name"] == inci  # the same reading as in a list

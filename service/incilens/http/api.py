@@ -183,10 +183,18 @@ def search_ingredients(query: SearchQuery) -> Response:
 
 @bp.get("/v1/ingredients/<path:name>", tags=[_ingredients], responses={200: IngredientResponse})
 def get_ingredient(path: IngredientPath) -> Response:
-    """The full record of one ingredient, by id, INCI name or synonym."""
+    """The full record of one ingredient, by id, INCI name or synonym, as a list item is read.
+
+    A name that is not an id, INCI name or synonym as written is read as the analysis reads it
+    (OCR look-alikes, a misspelling); then ``match`` says how it was read and what it matched.
+    """
     name = _clean_text(path.name, "ingredient name")
     kb = get_kb()
     ingredient = kb.lookup(name)
+    match = None
+    if ingredient is None and (found := get_matcher().resolve_name(name)) is not None:
+        entry, match = found
+        ingredient = kb.entry(entry)
     if ingredient is None:
         suggestions = kb.suggest(name, limit=5)
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
@@ -197,6 +205,8 @@ def get_ingredient(path: IngredientPath) -> Response:
     catalogue = kb.sources
     body["source_details"] = {s: catalogue[s] for s in ingredient.sources if s in catalogue}
     body["kb_version"] = kb.version
+    if match is not None:
+        body["match"] = match.to_dict()
     return jsonify(body)
 
 

@@ -175,6 +175,11 @@ class IngredientResponse(_Open):
     sources: list[str]
     source_details: dict[str, Any]
     kb_version: str
+    match: dict[str, Any] | None = Field(
+        None,
+        description="Present when the name was read as a list item is (corrected, or another "
+        "spelling): how it was read and what it matched.",
+    )
 
 
 class SearchResult(_Open):

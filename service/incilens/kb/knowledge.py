@@ -172,7 +172,10 @@ class KnowledgeBase:
 
         Case, accents, spacing and punctuation are ignored (in that order of preference: a
         name-key hit beats a letters-and-digits-only hit); printed colour-index forms such as
-        "C.I. 77891" and "Cl 77891" are read as "CI 77891".
+        "C.I. 77891" and "Cl 77891" are read as "CI 77891". Nothing is corrected: a damaged
+        name ("Glycerln") is not found here. Correcting names needs the matcher's indexes
+        (:meth:`incilens.kb.matching.Matcher.resolve_name`, what the analysis and the API's
+        ingredient page use); this look-up serves search and the CLI without building them.
         """
         text = name.strip()
         if text in self._by_id:

@@ -150,6 +150,25 @@ class Matcher:
                 return self._pick([ranked[0][1]], "ocr")
         return None
 
+    def resolve_name(self, name: str) -> tuple[int, Match] | None:
+        """One name read as the analysis reads a list item, or None unless it is one ingredient.
+
+        The same resolver as :meth:`resolve` (dictionaries, OCR folds, then fuzzy), for a name
+        on its own: the API's ingredient page uses it, so ``Glycerln`` finds GLYCERIN there as
+        in a list. A name that reads as several ingredients, or as none, gives None.
+
+        Returns:
+            The entry number and the :class:`Match` saying how the name was read.
+        """
+        clean = " ".join(name.split())
+        parts = self._analyse(clean) if clean else ()
+        if len(parts) != 1:
+            return None
+        start, end, hit, _ = parts[0]
+        if hit is None or (start, end) != (0, len(clean)):
+            return None
+        return hit.entry, self._match(hit, clean)
+
     def _pick(self, rows: list[tuple[int, str, bool]], method: str) -> _Hit:
         # An INCI name beats a synonym; then the entry with a curated profile; then the first.
         n, written, _ = min(rows, key=lambda r: (not r[2], not self.kb.profiled[r[0]]))
