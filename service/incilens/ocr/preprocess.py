@@ -295,157 +295,222 @@ def _affine(m: Matrix) -> Matrix:
     return np.vstack([m, [0.0, 0.0, 1.0]])
 
 
-def prepare(image: Image.Image, options: PrepOptions | None = None) -> Prepared:
-    """Prepare ``image`` (the EXIF-transposed upload) for OCR; see the module docstring."""
-    opts = options or PrepOptions()
-    gray: Gray = np.asarray(image.convert("L"), dtype=np.uint8)
-    steps: dict[str, Any] = {}
-    forward = np.eye(3)  # original -> prepared
+@dataclass
+class _Work:
+    """What the preparation steps share: the image so far and how it maps to the photo."""
 
+    opts: PrepOptions
+    gray: Gray  # the image being prepared (full resolution)
+    small: Gray  # a reduced copy for analysis
+    reduce: float  # small / original
+    forward: Matrix = field(default_factory=lambda: np.eye(3))  # original -> prepared
+    steps: dict[str, Any] = field(default_factory=dict)
+    mask: Gray | None = None  # glyph mask of ``small`` (then of the crop, turned as the image)
+    stats: NDArray[Any] | None = None
+    glyph_h: float = 10.0  # median glyph height in ``small``
+    angle: float | None = None  # the levelling angle, when found with the quarter turns
+    factor: float = 1.0  # the scale applied
+    bend: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    @property
+    def has_glyphs(self) -> bool:
+        return self.stats is not None and len(self.stats) > 0
+
+    def then(self, m: Matrix) -> None:
+        """Record a further transform (3x3) of the prepared image."""
+        self.forward = m @ self.forward
+
+    def background(self) -> float:
+        """The image's background level (a sparse median), to fill new corners with."""
+        h, w = self.gray.shape
+        return float(np.median(self.gray[:: max(1, h // 200), :: max(1, w // 200)]))
+
+
+def _analyse(gray: Gray, opts: PrepOptions) -> _Work:
+    """Reduce a copy for analysis, invert light-on-dark text, find the glyphs."""
     reduce = min(1.0, opts.analysis_side / max(gray.shape))
     stride = max(1, int(0.5 / reduce)) if reduce < 0.5 else 1  # skip pixels first: much faster
     coarse = gray[::stride, ::stride]
     size = (max(1, round(gray.shape[1] * reduce)), max(1, round(gray.shape[0] * reduce)))
     small = cv2.resize(coarse, size, interpolation=cv2.INTER_AREA)
+    w = _Work(opts, gray, small, reduce)
     inverted = opts.polarity and _polarity(small)
-    steps["inverted"] = inverted
+    w.steps["inverted"] = inverted
     if inverted:
-        gray, small = cv2.bitwise_not(gray), cv2.bitwise_not(small)
-    mask, stats = _glyphs(small)
-    glyph_h = float(np.median(stats[:, cv2.CC_STAT_HEIGHT])) if len(stats) else 10.0
+        w.gray, w.small = cv2.bitwise_not(gray), cv2.bitwise_not(small)
+    w.mask, w.stats = _glyphs(w.small)
+    if len(w.stats):
+        w.glyph_h = float(np.median(w.stats[:, cv2.CC_STAT_HEIGHT]))
+    return w
 
+
+def _crop(w: _Work) -> None:
+    """Keep the text block (or the forced box) with a margin of two glyph heights."""
+    opts, gray, reduce, mask = w.opts, w.gray, w.reduce, w.mask
+    assert mask is not None
     x0, y0, x1, y1 = 0, 0, gray.shape[1], gray.shape[0]
     if opts.crop_box is not None:
         bx, by, bw, bh = opts.crop_box
         x0, y0 = max(0, bx), max(0, by)
         x1, y1 = min(gray.shape[1], bx + bw), min(gray.shape[0], by + bh)
     elif opts.crop:
-        block = _text_block(mask, glyph_h)
+        block = _text_block(mask, w.glyph_h)
         if block is not None:
             bx, by, bw, bh = block
-            margin = glyph_h * 2
+            margin = w.glyph_h * 2
             x0 = max(0, int((bx - margin) / reduce))
             y0 = max(0, int((by - margin) / reduce))
             x1 = min(gray.shape[1], int((bx + bw + margin) / reduce))
             y1 = min(gray.shape[0], int((by + bh + margin) / reduce))
     if x1 - x0 < 8 or y1 - y0 < 8:
         x0, y0, x1, y1 = 0, 0, gray.shape[1], gray.shape[0]
-    steps["crop"] = [x0, y0, x1 - x0, y1 - y0]
-    work = gray[y0:y1, x0:x1]
-    forward = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], dtype=np.float64) @ forward
+    w.steps["crop"] = [x0, y0, x1 - x0, y1 - y0]
+    w.gray = gray[y0:y1, x0:x1]
+    w.then(np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], dtype=np.float64))
     sx0, sy0, sx1, sy1 = (int(v * reduce) for v in (x0, y0, x1, y1))
-    crop_mask = mask[sy0:sy1, sx0:sx1]
+    w.mask = mask[sy0:sy1, sx0:sx1]
 
-    angle: float | None = None
+
+def _orient(w: _Work) -> None:
+    """Turn by quarter turns (any angle found, or forced), then right way up from the ink."""
+    opts = w.opts
+    mask = w.mask
+    assert mask is not None
     if opts.turns is not None:
         turns = opts.turns % 4
-    elif opts.orientation and opts.deskew and crop_mask.size:
+    elif opts.orientation and opts.deskew and mask.size:
         # Any angle: the levelling angle over ±90°, split into quarter turns and a residue.
-        full = _levelling_angle(crop_mask)
+        full = _levelling_angle(mask)
         turns = 1 if full > 45 else 3 if full < -45 else 0
-        angle = full - 90 if turns == 1 else full + 90 if turns == 3 else full
+        w.angle = full - 90 if turns == 1 else full + 90 if turns == 3 else full
     else:
-        turns = _turns(crop_mask, glyph_h) if opts.orientation else 0
-    steps["quarter_turns"] = turns
+        turns = _turns(mask, w.glyph_h) if opts.orientation else 0
+    w.steps["quarter_turns"] = turns
     for _ in range(turns):  # each turn: 90 degrees counter-clockwise, (x, y) -> (y, W - 1 - x)
-        old_width = work.shape[1]
-        work = np.ascontiguousarray(np.rot90(work))
-        crop_mask = np.ascontiguousarray(np.rot90(crop_mask))
-        turn = np.array([[0, 1, 0], [-1, 0, old_width - 1], [0, 0, 1]], dtype=np.float64)
-        forward = turn @ forward
-
-    if angle is None:  # forced turns may still leave up to 45 degrees to level
+        old_width = w.gray.shape[1]
+        w.gray = np.ascontiguousarray(np.rot90(w.gray))
+        mask = np.ascontiguousarray(np.rot90(mask))
+        w.then(np.array([[0, 1, 0], [-1, 0, old_width - 1], [0, 0, 1]], dtype=np.float64))
+    w.mask = mask
+    if w.angle is None:  # forced turns may still leave up to 45 degrees to level
         limit = 45.0 if opts.turns is not None else 12.0
-        angle = _levelling_angle(crop_mask, limit) if opts.deskew and crop_mask.size else 0.0
-    ratio = _ink_below_over_above(crop_mask, angle) if opts.orientation else None
+        w.angle = _levelling_angle(mask, limit) if opts.deskew and mask.size else 0.0
+    ratio = _ink_below_over_above(mask, w.angle) if opts.orientation else None
     if opts.turns is None and ratio is not None and ratio > UPSIDE_DOWN_RATIO:
-        work = np.ascontiguousarray(np.rot90(work, 2))
-        h, w = work.shape
-        forward = np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]], dtype=np.float64) @ forward
-        turns = (turns + 2) % 4
-        steps["quarter_turns"] = turns
-    steps["deskew_degrees"] = round(angle, 2)
-    if abs(angle) >= 0.2:
-        h, w = work.shape
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-        cos, sin = abs(m[0, 0]), abs(m[0, 1])
-        new_w, new_h = int(h * sin + w * cos), int(h * cos + w * sin)
-        m[0, 2] += new_w / 2 - w / 2
-        m[1, 2] += new_h / 2 - h / 2
-        # Fill the new corners with the background's level: replicated edge pixels make streaks
-        # that Tesseract reads as characters.
-        fill = float(np.median(work[:: max(1, h // 200), :: max(1, w // 200)]))
-        work = cv2.warpAffine(
-            work,
-            m,
-            (new_w, new_h),
-            flags=cv2.INTER_LINEAR,
-            borderMode=cv2.BORDER_CONSTANT,
-            borderValue=fill,
-        )
-        forward = _affine(m) @ forward
+        w.gray = np.ascontiguousarray(np.rot90(w.gray, 2))
+        h, wd = w.gray.shape
+        w.then(np.array([[-1, 0, wd - 1], [0, -1, h - 1], [0, 0, 1]], dtype=np.float64))
+        w.steps["quarter_turns"] = (turns + 2) % 4
 
+
+def _deskew(w: _Work) -> None:
+    """Level the lines by the angle found, the new corners filled with the background."""
+    angle = w.angle or 0.0
+    w.steps["deskew_degrees"] = round(angle, 2)
+    if abs(angle) < 0.2:
+        return
+    h, wd = w.gray.shape
+    m = cv2.getRotationMatrix2D((wd / 2, h / 2), angle, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    new_w, new_h = int(h * sin + wd * cos), int(h * cos + wd * sin)
+    m[0, 2] += new_w / 2 - wd / 2
+    m[1, 2] += new_h / 2 - h / 2
+    # Fill the new corners with the background's level: replicated edge pixels make streaks
+    # that Tesseract reads as characters.
+    w.gray = cv2.warpAffine(
+        w.gray,
+        m,
+        (new_w, new_h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=w.background(),
+    )
+    w.then(_affine(m))
+
+
+def _scale(w: _Work) -> None:
+    """Bring the glyphs to ``glyph_height`` pixels, within ``max_pixels``."""
+    opts = w.opts
     factor = 1.0
-    if opts.scale and len(stats):
-        factor = opts.glyph_height / max(1.0, glyph_h / reduce)
-        factor = min(factor, math.sqrt(opts.max_pixels / max(1, work.size)))
+    if opts.scale and w.has_glyphs:
+        factor = opts.glyph_height / max(1.0, w.glyph_h / w.reduce)
+        factor = min(factor, math.sqrt(opts.max_pixels / max(1, w.gray.size)))
         factor = max(0.25, min(4.0, factor))
         if abs(factor - 1) > 0.1:
             interp = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
-            work = cv2.resize(work, None, fx=factor, fy=factor, interpolation=interp)
-            forward = np.diag([factor, factor, 1.0]) @ forward
+            w.gray = cv2.resize(w.gray, None, fx=factor, fy=factor, interpolation=interp)
+            w.then(np.diag([factor, factor, 1.0]))
         else:
             factor = 1.0
-    steps["scale"] = round(factor, 3)
+    w.factor = factor
+    w.steps["scale"] = round(factor, 3)
 
-    bend = (0.0, 0.0, 0.0)
-    if opts.dewarp and len(stats):
-        bend = _bend(work, glyph_h / reduce * factor)
-        xs = np.arange(work.shape[1], dtype=np.float64)
-        column_shift = bend[0] * xs * xs + bend[1] * xs + bend[2]
-        span = float(column_shift.max() - column_shift.min())
-        curve = abs(bend[0]) * (work.shape[1] / 2) ** 2  # the bend itself, without the slope
-        if curve >= 2.0:  # a bend worth undoing: each column is moved up by its shift
-            h, w = work.shape
-            map_x = np.tile(xs.astype(np.float32), (h, 1))
-            map_y = (np.arange(h, dtype=np.float32)[:, None] + column_shift[None, :]).astype(
-                np.float32
-            )
-            fill = float(np.median(work[:: max(1, h // 200), :: max(1, w // 200)]))
-            work = cv2.remap(
-                work,
-                map_x,
-                map_y,
-                cv2.INTER_LINEAR,
-                borderMode=cv2.BORDER_CONSTANT,
-                borderValue=fill,
-            )
-            steps["dewarp_px"] = round(span, 1)
-        else:
-            bend = (0.0, 0.0, 0.0)
 
-    if opts.flatten and len(stats):
-        work = _flatten(work, glyph_h / reduce * factor)
-        steps["flatten"] = "background"
+def _dewarp(w: _Work) -> None:
+    """Straighten lines bent round a bottle: each column moved up by the fitted bend."""
+    if not (w.opts.dewarp and w.has_glyphs):
+        return
+    bend = _bend(w.gray, w.glyph_h / w.reduce * w.factor)
+    xs = np.arange(w.gray.shape[1], dtype=np.float64)
+    column_shift = bend[0] * xs * xs + bend[1] * xs + bend[2]
+    span = float(column_shift.max() - column_shift.min())
+    curve = abs(bend[0]) * (w.gray.shape[1] / 2) ** 2  # the bend itself, without the slope
+    if curve < 2.0:  # not a bend worth undoing
+        return
+    h = w.gray.shape[0]
+    map_x = np.tile(xs.astype(np.float32), (h, 1))
+    map_y = (np.arange(h, dtype=np.float32)[:, None] + column_shift[None, :]).astype(np.float32)
+    w.gray = cv2.remap(
+        w.gray,
+        map_x,
+        map_y,
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=w.background(),
+    )
+    w.bend = bend
+    w.steps["dewarp_px"] = round(span, 1)
+
+
+def _finish(w: _Work) -> None:
+    """Flatten the lighting, stretch the contrast, remove speckle, and threshold if asked."""
+    opts = w.opts
+    if opts.flatten and w.has_glyphs:
+        w.gray = _flatten(w.gray, w.glyph_h / w.reduce * w.factor)
+        w.steps["flatten"] = "background"
     if opts.contrast:
-        low, high = np.percentile(work, (1, 99))
+        low, high = np.percentile(w.gray, (1, 99))
         if high - low > 10:
-            work = np.clip((work.astype(np.float32) - low) * (255 / (high - low)), 0, 255)
-            work = work.astype(np.uint8)
-        steps["contrast"] = "stretch"
+            stretched = np.clip((w.gray.astype(np.float32) - low) * (255 / (high - low)), 0, 255)
+            w.gray = stretched.astype(np.uint8)
+        w.steps["contrast"] = "stretch"
     if opts.denoise:
-        work = cv2.medianBlur(work, 3)
-        steps["denoise"] = "median3"
+        w.gray = cv2.medianBlur(w.gray, 3)
+        w.steps["denoise"] = "median3"
     if opts.threshold:
         block_size = max(15, int(opts.glyph_height * 1.5) | 1)
-        work = cv2.adaptiveThreshold(
-            work, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block_size, 10
+        w.gray = cv2.adaptiveThreshold(
+            w.gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block_size, 10
         )
-        steps["threshold"] = "adaptive"
+        w.steps["threshold"] = "adaptive"
 
-    back = np.linalg.inv(forward)
+
+#: The preparation, in order: each step reads and updates the shared :class:`_Work`.
+_STEPS = (_crop, _orient, _deskew, _scale, _dewarp, _finish)
+
+
+def prepare(image: Image.Image, options: PrepOptions | None = None) -> Prepared:
+    """Prepare ``image`` (the EXIF-transposed upload) for OCR; see the module docstring.
+
+    The steps run in order (:data:`_STEPS`, after :func:`_analyse`), each switchable through
+    ``options``; every transform is recorded so a box on the result maps back to the photo.
+    """
+    w = _analyse(np.asarray(image.convert("L"), dtype=np.uint8), options or PrepOptions())
+    for step in _STEPS:
+        step(w)
+    back = np.linalg.inv(w.forward)
     to_original = (
         (float(back[0, 0]), float(back[0, 1]), float(back[0, 2])),
         (float(back[1, 0]), float(back[1, 1]), float(back[1, 2])),
     )
-    return Prepared(Image.fromarray(work), to_original, steps, bend)
+    return Prepared(Image.fromarray(w.gray), to_original, w.steps, w.bend)
