@@ -85,16 +85,23 @@ def _keep_real_lists(resolved: list[Resolved], lists: Sequence[IngredientList]) 
     return [r for r in resolved if r.token.list_index in keep]
 
 
-def analyze_text(
-    text: str,
-    *,
-    kb: KnowledgeBase,
-    matcher: Matcher,
-    profile: Profile | None = None,
-    max_items: int = DEFAULT_MAX_ITEMS,
-) -> Report:
-    """Analyse ``text``: find its ingredient lists, match every item and build the report."""
-    profile = profile or Profile()
+@dataclass(frozen=True)
+class _Resolution:
+    """A text parsed and matched, before any record is looked up or any report built."""
+
+    text: str
+    lists: list[IngredientList]
+    resolved: list[Resolved]
+    truncated: int
+
+    @property
+    def recognised(self) -> int:
+        """How many items matched an entry."""
+        return sum(r.entry is not None for r in self.resolved)
+
+
+def _resolve_text(text: str, matcher: Matcher, max_items: int) -> _Resolution:
+    """Parse ``text`` and match every item: the stages a photo's candidate reads are judged by."""
     parsed = parse(text)
     truncated = 0
     tokens = parsed.tokens
@@ -105,18 +112,24 @@ def analyze_text(
     used = {r.token.list_index for r in resolved}
     lists = [lst for lst in parsed.lists if lst.index in used or lst.found_by == "header"]
     truncated += max(0, len(resolved) - max_items)
-    resolved = resolved[:max_items]
+    return _Resolution(text, lists, resolved[:max_items], truncated)
+
+
+def _build(
+    resolution: _Resolution, *, kb: KnowledgeBase, matcher: Matcher, profile: Profile
+) -> Report:
+    """Look up each matched item's record and build the report."""
     ingredients: list[Ingredient | None] = [
-        None if r.entry is None else kb.entry(r.entry) for r in resolved
+        None if r.entry is None else kb.entry(r.entry) for r in resolution.resolved
     ]
     avoid, avoid_unknown = _resolve_avoid(profile.avoid, matcher)
     return build_report(
-        text,
-        lists,
-        resolved,
+        resolution.text,
+        resolution.lists,
+        resolution.resolved,
         ingredients,
         profile=profile,
-        claims=find_claims(text),
+        claims=find_claims(resolution.text),
         avoid=avoid,
         avoid_unknown=avoid_unknown,
         flag_labels=kb.header["flag_labels"],
@@ -127,8 +140,21 @@ def analyze_text(
             "matcher": MATCHER_VERSION,
             "report": REPORT_VERSION,
         },
-        truncated=truncated,
+        truncated=resolution.truncated,
     )
+
+
+def analyze_text(
+    text: str,
+    *,
+    kb: KnowledgeBase,
+    matcher: Matcher,
+    profile: Profile | None = None,
+    max_items: int = DEFAULT_MAX_ITEMS,
+) -> Report:
+    """Analyse ``text``: find its ingredient lists, match every item and build the report."""
+    resolution = _resolve_text(text, matcher, max_items)
+    return _build(resolution, kb=kb, matcher=matcher, profile=profile or Profile())
 
 
 @dataclass(frozen=True)
@@ -153,15 +179,15 @@ class _Read:
     strategy: str
     prepared: Prepared
     ocr: OcrResult
-    report: Report
+    resolution: _Resolution  # parsed and matched only: reads are compared by their counts
     seconds: dict[str, float]
 
     @property
     def quality(self) -> tuple[bool, int, float, float]:
         """List found, then recognised items, their share, and the OCR's own confidence."""
-        counts = self.report.summary["counts"]
-        share = counts["recognised"] / counts["items"] if counts["items"] else 0.0
-        return self.report.list_found, counts["recognised"], share, self.ocr.mean_confidence
+        items, recognised = len(self.resolution.resolved), self.resolution.recognised
+        share = recognised / items if items else 0.0
+        return items > 0, recognised, share, self.ocr.mean_confidence
 
     @property
     def good(self) -> bool:
@@ -178,7 +204,7 @@ def _strategies(
         # Upside down: the label's ink statistics guessed wrong (capitals, blur, bent lines).
         turned = (first.prepared.steps.get("quarter_turns", 0) + 2) % 4
         return [("turned-180", dataclasses.replace(base, turns=turned), 3)]
-    header = next((lst for lst in first.report.lists if lst.header_start is not None), None)
+    header = next((lst for lst in first.resolution.lists if lst.header_start is not None), None)
     if header is not None and header.header_start is not None:
         # A crop around the "Ingredients" header: from it to the bottom of the text block.
         words = [w for w in first.ocr.words if w.end > header.header_start]
@@ -216,33 +242,25 @@ def _reads_better_turned(prepared: Prepared, engine: OcrEngine) -> bool:
 
 
 def _read(
-    image: Any,
-    strategy: str,
-    options: PrepOptions,
-    psm: int,
-    *,
-    engine: OcrEngine,
-    kb: KnowledgeBase,
-    matcher: Matcher,
-    profile: Profile | None,
-    max_items: int,
+    image: Any, strategy: str, options: PrepOptions, psm: int, *, engine: OcrEngine, **common: Any
 ) -> _Read:
+    """Prepare and read ``image`` one way, and parse and match what was read."""
     t0 = time.perf_counter()
     prepared = prepare(image, options)
     t1 = time.perf_counter()
     ocr = engine.recognize(prepared.image, psm=psm)
     t2 = time.perf_counter()
-    report = analyze_text(ocr.text, kb=kb, matcher=matcher, profile=profile, max_items=max_items)
+    resolution = _resolve_text(ocr.text, common["matcher"], common["max_items"])
     t3 = time.perf_counter()
     seconds = {"prepare": t1 - t0, "ocr": t2 - t1, "analysis": t3 - t2}
-    return _Read(strategy, prepared, ocr, report, seconds)
+    return _Read(strategy, prepared, ocr, resolution, seconds)
 
 
-def _item_boxes(read: _Read) -> dict[int, dict[str, Any]]:
+def _item_boxes(read: _Read, report: Report) -> dict[int, dict[str, Any]]:
     """Each item's words: their quads on the photo, and how confidently they were read."""
     words = read.ocr.words
     out: dict[int, dict[str, Any]] = {}
-    for item in read.report.items:
+    for item in report.items:
         mine = [w for w in words if w.start < item.end and w.end > item.start]
         if not mine:
             continue
@@ -273,8 +291,10 @@ def analyze_image(
     list or recognises too few of its items, a small band is read both ways up: if it reads
     better upside down, the photo is read again turned; otherwise up to two other strategies
     run (a crop from the "Ingredients" header down, read as one block; an adaptive threshold).
-    If the turned read is still poor, those two run on it. The read with the most recognised
-    items wins; no further read starts after :data:`SECOND_READ_BUDGET_S`. Word
+    If the turned read is still poor, those two run on it. Reads are compared by what they
+    parse and match (list found, recognised items, their share, OCR confidence), and only the
+    winner's records are looked up and its report built; no further read starts after
+    :data:`SECOND_READ_BUDGET_S`. Word
     boxes come back in the coordinates of the uploaded photo after EXIF orientation. ``prep``
     and ``second_strategy`` exist so that benchmarks can measure each step's worth.
     """
@@ -283,13 +303,7 @@ def analyze_image(
     started = time.perf_counter()
     loaded = load_image(data, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
     decoded = time.perf_counter()
-    common: dict[str, Any] = {
-        "engine": engine,
-        "kb": kb,
-        "matcher": matcher,
-        "profile": profile,
-        "max_items": max_items,
-    }
+    common: dict[str, Any] = {"engine": engine, "matcher": matcher, "max_items": max_items}
     reads = [_read(loaded.image, "default", prep, 3, **common)]
     if second_strategy and not reads[0].good:
         try:
@@ -304,6 +318,9 @@ def analyze_image(
         except OcrTimeout:  # a later read that times out costs its time, not the first read
             pass
     best = max(reads, key=lambda r: r.quality)
+    built = time.perf_counter()
+    report = _build(best.resolution, kb=kb, matcher=matcher, profile=profile or Profile())
+    best.seconds["analysis"] += time.perf_counter() - built  # only the winner is built
     timings = {"decode": decoded - started}
     for stage in ("prepare", "ocr", "analysis"):
         timings[stage] = sum(r.seconds[stage] for r in reads)
@@ -320,12 +337,12 @@ def analyze_image(
             {
                 "strategy": r.strategy,
                 "mean_confidence": round(r.ocr.mean_confidence, 1),
-                "items": r.report.summary["counts"]["items"],
-                "recognised": r.report.summary["counts"]["recognised"],
+                "items": len(r.resolution.resolved),
+                "recognised": r.resolution.recognised,
             }
             for r in reads
         ],
         "timings_ms": {k: round(v * 1000, 1) for k, v in timings.items()},
     }
-    report = photo_reliability(best.report, best.ocr.mean_confidence, len(best.ocr.words))
-    return dataclasses.replace(report, ocr=section, item_ocr=_item_boxes(best))
+    report = photo_reliability(report, best.ocr.mean_confidence, len(best.ocr.words))
+    return dataclasses.replace(report, ocr=section, item_ocr=_item_boxes(best, report))
