@@ -121,7 +121,7 @@ bench: setup
 # Long property, fuzz and schema runs; the counts reached are quoted in docs/TESTING.md.
 fuzz: setup
 	INCILENS_FUZZ_EXAMPLES=5000 INCILENS_PROPERTY_EXAMPLES=3000 INCILENS_SCHEMA_EXAMPLES=300 \
-		$(BIN)/pytest -q tests/fuzz tests/property tests/integration/test_hardening_schema.py \
+		$(BIN)/pytest -q tests/ocr/test_image_intake.py tests/core/test_text_properties.py tests/http/test_hardening_schema.py \
 		--hypothesis-show-statistics
 
 # Throughput, latency and overload behaviour of the real service (loopback, about 2-3 minutes).

@@ -52,7 +52,7 @@ def client(app: Flask) -> Iterator[FlaskClient]:
 def playwright() -> Iterator[Any]:
     """One Playwright driver for the whole session (its sync API allows one per thread).
 
-    The page tests (tests/browser) and the extension tests (tests/extension) both launch
+    The page tests (tests/web) and the extension tests (tests/extension) both launch
     Debian's Chromium from it; Playwright's own browser download is never used.
     """
     import importlib.util

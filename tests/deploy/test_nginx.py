@@ -140,7 +140,7 @@ def test_an_upload_over_the_proxy_limit_is_a_json_413(server: LiveServer, tmp_pa
 
 
 def test_beyond_the_in_flight_cap_a_fast_json_503(tmp_path: Path) -> None:
-    from tests.integration.test_analyze_image import render
+    from tests.pipeline.test_analyze_image import render
 
     marker = tmp_path / "stalled"
     env = {**stall_env(marker), "PYTHONPATH": str(REPO), "INCILENS_RATE_LIMIT_ENABLED": "false"}

@@ -22,7 +22,7 @@ from incilens.config import DEFAULTS
 from tests import photos
 from tests.conftest import need
 from tests.deploy.test_nginx import CONF, nginx
-from tests.integration.test_real_size_uploads import (
+from tests.http.test_real_size_uploads import (
     assert_error,
     assert_reads_the_label,
     form_overhead,

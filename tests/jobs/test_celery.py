@@ -23,7 +23,7 @@ from incilens.http.jobs import jobs_status
 from incilens.jobs.celery import CeleryRunner, make_celery, redis_client
 from incilens.jobs.model import Item, RedisJobStore, new_job
 from tests.conftest import REPO, need
-from tests.integration.test_analyze_image import render
+from tests.pipeline.test_analyze_image import render
 
 from .conftest import RedisServer, Worker, free_port, jobs_app, wait_for, wait_job
 from .stall_engine import stall_env

@@ -19,7 +19,7 @@ from incilens.jobs.runner import run_item
 from incilens.jobs.sqlite import SqliteJobStore
 from incilens.ocr.cache import CachingEngine
 from tests.fakes import CrashingOcrEngine, FakeOcrEngine
-from tests.integration.test_analyze_image import render
+from tests.pipeline.test_analyze_image import render
 
 from .conftest import jobs_app, wait_job
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
-from tests.integration.test_analyze_image import render
 from tests.live import LiveServer
+from tests.pipeline.test_analyze_image import render
 
 from .conftest import free_port, wait_for
 from .stall_engine import stall_env

@@ -21,7 +21,7 @@ from incilens import ocr
 from incilens.config import DEFAULTS
 from tests import photos
 from tests.conftest import REPO, need
-from tests.integration.test_real_size_uploads import (
+from tests.http.test_real_size_uploads import (
     PROFILE,
     assert_error,
     assert_profile_applied,

@@ -27,7 +27,7 @@ from incilens.jobs.celery import QUEUE, TASK_NAME, make_celery, redis_client, ti
 from incilens.jobs.model import MAX_ATTEMPTS
 from tests.conftest import need
 from tests.fakes import FakeOcrEngine
-from tests.integration.test_analyze_image import render
+from tests.pipeline.test_analyze_image import render
 
 from .conftest import RedisServer, Worker, free_port, jobs_app, wait_for, wait_job
 from .test_celery import TEXT, bounded, recognised, submit

@@ -7,7 +7,7 @@ and OCR damage folded, offsets kept), :mod:`~incilens.core.models` (the frozen d
 :mod:`~incilens.core.report` (the safety summary).
 
 The rule, checked by import contracts in ``pyproject.toml`` and by
-``tests/unit/test_architecture.py``: the core imports neither Flask nor ``subprocess``, PIL,
+``tests/project/test_architecture.py``: the core imports neither Flask nor ``subprocess``, PIL,
 NumPy, OpenCV, Redis or Celery, nor the layers above it (the knowledge base, OCR, the pipeline),
 and reads or writes no file. The knowledge base hands it records; the pipeline orders it.
 """

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from tests.live import LiveServer, get_line, raw
 
 TEXT = "Ingredients: Aqua, Glycerin, Niacinamide, Phenoxyethanol"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import (
+from tests.web.conftest import (
     LABELS,
     LiveServer,
     PageWatch,

@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 
 import pytest
-from tests.conftest import REPO
 
 from incilens.kb.knowledge import KnowledgeBase
+from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 import eval_text

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
-from tests.conftest import REPO, need
-from tests.fakes import CrashingOcrEngine, FakeOcrEngine, HangingOcrEngine
 
 from incilens import create_app, ocr
 from incilens.cli import main
 from incilens.errors import OcrTimeout
+from tests.conftest import REPO, need
+from tests.fakes import CrashingOcrEngine, FakeOcrEngine, HangingOcrEngine
 
 URL = "/v1/analyze/image"
 LABEL = (

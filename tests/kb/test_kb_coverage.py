@@ -6,9 +6,8 @@ import importlib.util
 from collections import Counter
 from pathlib import Path
 
-from tests.conftest import REPO
-
 from incilens.kb.knowledge import KnowledgeBase
+from tests.conftest import REPO
 
 
 def _bench_module():  # the same splitting as the README's coverage figure

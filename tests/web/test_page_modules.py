@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LiveServer
+from tests.web.conftest import LiveServer
 
 pytestmark = pytest.mark.slow
 

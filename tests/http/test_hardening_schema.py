@@ -10,9 +10,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
-from tests.fakes import FakeOcrEngine
 
 from incilens import create_app
+from tests.fakes import FakeOcrEngine
 
 EXAMPLES = int(os.environ.get("INCILENS_SCHEMA_EXAMPLES", "25"))
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LABELS, LiveServer, snap, wait_until
+from tests.web.conftest import LABELS, LiveServer, snap, wait_until
 
 pytestmark = pytest.mark.slow
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 from flask.testing import FlaskClient
-from tests.conftest import need
 
 from incilens import ocr
+from tests.conftest import need
 
 BAD_REQUESTS = [
     # (url, status, error code)

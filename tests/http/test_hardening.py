@@ -18,8 +18,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
-from tests.fakes import FakeOcrEngine
-from tests.jobs.test_gunicorn import multipart
 
 from incilens import create_app, pipeline
 from incilens.core.models import OcrResult
@@ -28,6 +26,8 @@ from incilens.http.forms import min_form_memory_size, parser_read_size
 from incilens.http.keys import hash_key, load_keys, new_key
 from incilens.http.limits import OcrGate, OcrHealth
 from incilens.web import CSP as PAGE_CSP
+from tests.fakes import FakeOcrEngine
+from tests.jobs.test_gunicorn import multipart
 
 TEXT = "/v1/analyze/text"
 IMAGE = "/v1/analyze/image"

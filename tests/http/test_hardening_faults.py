@@ -23,10 +23,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from PIL import Image
-from tests.conftest import need
-from tests.live import LiveServer, free_port
 
 from incilens import create_app, ocr
+from tests.conftest import need
+from tests.live import LiveServer, free_port
 
 TEXT = "/v1/analyze/text"
 IMAGE = "/v1/analyze/image"

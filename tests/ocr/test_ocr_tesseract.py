@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
-from tests.conftest import need
 
 from incilens import ocr
 from incilens.errors import OcrTimeout, OcrUnavailable
 from incilens.ocr.tesseract import TesseractEngine
+from tests.conftest import need
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 

@@ -22,14 +22,14 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image, ImageOps
+
+from incilens import ocr
+from incilens.config import DEFAULTS
 from tests import photos
 from tests.conftest import need
 from tests.jobs.test_gunicorn import multipart
 from tests.live import LiveServer
 from tests.photos import GOLD, Photo
-
-from incilens import ocr
-from incilens.config import DEFAULTS
 
 pytestmark = [pytest.mark.slow, pytest.mark.tesseract]
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,20 @@ def test_analyze_without_a_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", "--text", "Apply to clean skin every morning and at night."]) == 3
     assert "No ingredient list" in capsys.readouterr().out
     assert main(["analyze", "--text", "   "]) == 1
+
+
+ENTRY_POINTS = [
+    # (python -m arguments, what the output must say): every documented module command runs
+    (["incilens.kb.build", "--help"], "--source"),
+    (["incilens.cli", "--help"], "analyze"),
+    (["incilens.http.keys"], "client-name:"),
+]
+
+
+@pytest.mark.parametrize(("argv", "says"), ENTRY_POINTS, ids=lambda v: str(v))
+def test_module_entry_points_run(argv: list[str], says: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", *argv], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert says in done.stdout

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import AXE, LiveServer, PageWatch, snap
 from tests.conftest import need
+from tests.web.conftest import AXE, LiveServer, PageWatch, snap
 
 pytestmark = pytest.mark.slow
 

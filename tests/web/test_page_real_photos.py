@@ -15,8 +15,8 @@ import pytest
 
 from incilens.kb.knowledge import KnowledgeBase
 from tests import photos
-from tests.browser.conftest import LiveServer, snap, wait_until
 from tests.photos import GOLD, Photo
+from tests.web.conftest import LiveServer, snap, wait_until
 
 pytestmark = pytest.mark.slow
 
