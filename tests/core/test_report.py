@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pytest
@@ -26,11 +27,13 @@ def analyze(kb: KnowledgeBase, matcher: Matcher) -> Any:
     return run
 
 
-def flag(report: Report, flag_id: str) -> dict[str, Any]:
-    return next(f for f in report.summary["flags"] if f["id"] == flag_id)
+def flag(report: Report, flag_id: str) -> Mapping[str, Any]:
+    found = report.summary.flag(flag_id)
+    assert found is not None
+    return found
 
 
-def names(items: list[dict[str, Any]]) -> list[str]:
+def names(items: Iterable[Mapping[str, Any]]) -> list[str]:
     return [i["name"] for i in items]
 
 
@@ -48,13 +51,13 @@ def test_an_unreliable_read_withholds_verdicts(analyze: Any) -> None:
         "Paraben-free. Ingredients: Aqua, Glycerin, Qwxzt Blorp, Zzkrr Mmph, Vvtrq, Plonk Flib"
     )
     summary = report.summary
-    assert summary["counts"]["recognised"] == 2
-    assert summary["reliability"]["level"] == "unreliable"
-    assert summary["reliability"]["verdicts_withheld"] is True
+    assert summary.counts.recognised == 2
+    assert summary.reliability.level == "unreliable"
+    assert summary.reliability.to_dict()["verdicts_withheld"] is True
     assert flag(report, "fragrance")["status"] == "withheld"
     assert flag(report, "vegan")["status"] == "withheld"
-    assert summary["claims"][0]["verdict"] == "unverifiable"
-    assert names(summary["counts"]["unrecognised_items"]) == [
+    assert summary.claims[0]["verdict"] == "unverifiable"
+    assert names(summary.counts.unrecognised_items) == [
         "Qwxzt Blorp",
         "Zzkrr Mmph",
         "Vvtrq",
@@ -169,7 +172,7 @@ def test_position_notes(analyze: Any) -> None:
     notes = {i.name: [n["text"] for n in i.notes] for i in report.items}
     assert any("first five" in n for n in notes["Niacinamide"])
     assert any("after the preservative Phenoxyethanol" in n for n in notes["Retinol"])
-    actives = {a["name"]: a for a in report.summary["notable_actives"]}
+    actives = {a["name"]: a for a in report.summary.notable_actives}
     assert set(actives) == {"Niacinamide", "Retinol"}
     assert actives["Retinol"]["what"] and actives["Retinol"]["source"]
 
@@ -197,7 +200,7 @@ def test_position_notes(analyze: Any) -> None:
 def test_claims_checked_against_the_list(
     analyze: Any, text: str, verdict: str, breaking: list[str]
 ) -> None:
-    (claim,) = analyze(text).summary["claims"]
+    (claim,) = analyze(text).summary.claims
     assert claim["verdict"] == verdict
     assert names(claim["items"]) == breaking
 
@@ -213,25 +216,25 @@ def test_profile_puts_what_matters_first(analyze: Any) -> None:
         vegan=True,
         pregnant_or_breastfeeding=True,
     )
-    found = {(f["id"], f["title"]): names(f["items"]) for f in report.summary["for_you"]}
+    found = {(f["id"], f["title"]): names(f["items"]) for f in report.summary.for_you}
     assert found[("avoid", "On your avoid list: Parabens")] == ["Propylparaben"]
     assert found[("avoid", "On your avoid list: vitamin e")] == ["Tocopherol"]
     assert found[("pregnancy", "Pregnancy and breastfeeding")] == ["Retinol"]
     assert found[("vegan", "Not vegan")] == ["Lanolin"]
     assert "Isopropyl Myristate" in found[("comedogenic", "May clog pores")]
     assert "Parfum" in found[("irritants", "Common irritants for reactive skin")]
-    unknown = next(f for f in report.summary["for_you"] if f["id"] == "avoid_unknown")
+    unknown = next(f for f in report.summary.for_you if f["id"] == "avoid_unknown")
     assert "unobtainium" in unknown["why"]
-    assert all(f["why"] for f in report.summary["for_you"])
+    assert all(f["why"] for f in report.summary.for_you)
 
 
 def test_no_profile_means_nothing_personal(analyze: Any) -> None:
-    assert analyze("Ingredients: Aqua, Retinol").summary["for_you"] == []
+    assert analyze("Ingredients: Aqua, Retinol").summary.for_you == ()
 
 
 def test_fungal_acne(analyze: Any) -> None:
     report = analyze("Ingredients: Aqua, Isopropyl Myristate, Glycerin", concerns=("fungal_acne",))
-    fungal = next(f for f in report.summary["for_you"] if f["id"] == "fungal_acne")
+    fungal = next(f for f in report.summary.for_you if f["id"] == "fungal_acne")
     assert names(fungal["items"]) == ["Isopropyl Myristate"]
 
 

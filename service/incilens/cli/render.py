@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from incilens.core.models import Ingredient
@@ -55,7 +56,7 @@ def render_card(ing: Ingredient) -> str:
     return "\n".join(lines)
 
 
-def _names(items: list[dict[str, Any]]) -> str:
+def _names(items: Iterable[Mapping[str, Any]]) -> str:
     return ", ".join(f"{i['name']} (#{i['position']})" for i in items)
 
 
@@ -67,8 +68,8 @@ def _clip(text: str, width: int) -> str:
 def render_report(report: Report) -> str:
     """A readable report: counts and reliability, what matters, flags, claims, the table."""
     summary = report.summary
-    counts = summary["counts"]
-    reliability = summary["reliability"]
+    counts = summary.counts
+    reliability = summary.reliability
     out: list[str] = []
     if not report.list_found:
         return "No ingredient list was found in this text."
@@ -79,19 +80,19 @@ def render_report(report: Report) -> str:
         for lst in report.lists
     )
     out.append(
-        f"{counts['items']} items, {counts['recognised']} recognised "
-        f"({reliability['recognised_share']:.0%}); {where}"
+        f"{counts.items} items, {counts.recognised} recognised "
+        f"({reliability.recognised_share:.0%}); {where}"
     )
-    out.append(f"Read: {reliability['level']}. {reliability['message']}")
-    if counts["unrecognised_items"]:
-        out.append("Unrecognised: " + _names(counts["unrecognised_items"]))
-    if summary["for_you"]:
+    out.append(f"Read: {reliability.level}. {reliability.message}")
+    if counts.unrecognised_items:
+        out.append("Unrecognised: " + _names(counts.unrecognised_items))
+    if summary.for_you:
         out.append("\nFor you")
-        for finding in summary["for_you"]:
+        for finding in summary.for_you:
             names = _names(finding["items"]) or finding["why"]
             out.append(f"  ! {finding['title']}: {names}")
     out.append("\nFlags")
-    for flag in summary["flags"]:
+    for flag in summary.flags:
         looks = flag.get("not_counted", ())
         if flag["status"] == "present" or flag["id"] == "vegan":
             names = _names(flag["items"])
@@ -104,13 +105,13 @@ def render_report(report: Report) -> str:
             continue
         for look in looks:
             out.append(f"      not counted: {look['name']} — {look['why']}")
-    if summary["claims"]:
+    if summary.claims:
         out.append("\nClaims on the pack")
-        for claim in summary["claims"]:
+        for claim in summary.claims:
             out.append(f"  {claim['label']}: {claim['verdict'].upper()} — {claim['explanation']}")
-    if summary["notable_actives"]:
+    if summary.notable_actives:
         out.append("\nNotable actives")
-        for active in summary["notable_actives"]:
+        for active in summary.notable_actives:
             note = f" {active['position_note'][0]}" if active["position_note"] else ""
             out.append(f"  {active['name']} (#{active['position']}): {active['what']}{note}")
     out.append(

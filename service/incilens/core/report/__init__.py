@@ -10,13 +10,16 @@ assembles them. Each imports only the ones before it (an import contract). Pure:
 from __future__ import annotations
 
 from incilens.core.report.build import UNREADABLE_CONFIDENCE, build_report, photo_reliability
-from incilens.core.report.model import Item, Reliability, Report
+from incilens.core.report.model import Counts, Finding, Item, Reliability, Report, Summary
 
 __all__ = [
     "UNREADABLE_CONFIDENCE",
+    "Counts",
+    "Finding",
     "Item",
     "Reliability",
     "Report",
+    "Summary",
     "build_report",
     "photo_reliability",
 ]

@@ -13,7 +13,6 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from incilens.core.claims import ClaimMention
 from incilens.core.models import CONCERN_LEVELS, Ingredient, IngredientList, Resolved
@@ -21,7 +20,7 @@ from incilens.core.profile import Profile
 from incilens.core.report.claims import check_claims
 from incilens.core.report.context import Context
 from incilens.core.report.flags import actives, product_flags
-from incilens.core.report.model import Item, Reliability, Report
+from incilens.core.report.model import Counts, Item, Reliability, Report, Summary
 from incilens.core.report.personal import for_you
 
 __all__ = ["UNREADABLE_CONFIDENCE", "build_report", "photo_reliability"]
@@ -71,7 +70,7 @@ def photo_reliability(report: Report, mean_confidence: float, words: int) -> Rep
 
     Examples:
         >>> r = Reliability("none", 0.0, "No ingredient list was found in this text.")
-        >>> report = Report(0, (), (), r, {"reliability": r.to_dict()}, Profile(), {})
+        >>> report = Report(0, (), (), r, Summary(Counts(0, 0, 0), r), Profile(), {})
         >>> photo_reliability(report, 31.0, 12).reliability.level
         'unreadable'
         >>> photo_reliability(report, 91.0, 12).reliability.level
@@ -88,7 +87,7 @@ def photo_reliability(report: Report, mean_confidence: float, words: int) -> Rep
         f"{mean_confidence:.0f} of 100). "
     ) + "Re-take it in focus, closer and in even light, or paste the list as text."
     reliability = Reliability("unreadable", report.reliability.recognised_share, message)
-    summary = {**report.summary, "reliability": reliability.to_dict()}
+    summary = dataclasses.replace(report.summary, reliability=reliability)
     return dataclasses.replace(report, reliability=reliability, summary=summary)
 
 
@@ -228,21 +227,20 @@ def build_report(
     levels = Counter(i.concern for i in items)
     reliability = _reliability(len(items), len(recognised))
     ctx = Context.build(items, reliable=reliability.verdicts, flag_labels=flag_labels)
-    summary: dict[str, Any] = {
-        "counts": {
-            "items": len(items),
-            "recognised": len(recognised),
-            "unrecognised": len(items) - len(recognised),
-            "unrecognised_items": [i.ref() for i in items if i.ingredient is None],
-            "lists": len(lists),
-        },
-        "reliability": reliability.to_dict(),
-        "for_you": for_you(ctx, profile, avoid or {}, avoid_unknown),
-        "flags": product_flags(ctx),
-        "claims": check_claims(ctx, claims),
-        "notable_actives": actives(ctx),
-        "concern_counts": {level: levels.get(level, 0) for level in CONCERN_LEVELS},
-    }
+    summary = Summary(
+        counts=Counts(
+            items=len(items),
+            recognised=len(recognised),
+            lists=len(lists),
+            unrecognised_items=tuple(i.ref() for i in items if i.ingredient is None),
+        ),
+        reliability=reliability,
+        for_you=tuple(for_you(ctx, profile, avoid or {}, avoid_unknown)),
+        flags=tuple(product_flags(ctx)),
+        claims=tuple(check_claims(ctx, claims)),
+        notable_actives=tuple(actives(ctx)),
+        concern_counts={level: levels.get(level, 0) for level in CONCERN_LEVELS},
+    )
     return Report(
         text_length=len(text),
         lists=tuple(lists),

@@ -14,7 +14,11 @@ from incilens.core.claims import ClaimMention
 from incilens.core.models import CONCERN_LEVELS, Ingredient, IngredientList, Match, Resolved
 from incilens.core.profile import Profile
 
-__all__ = ["Item", "Reliability", "Report"]
+__all__ = ["Counts", "Finding", "Item", "Reliability", "Report", "Summary"]
+
+#: One entry of the summary (a flag, a claim verdict, a personal finding or an active): JSON
+#: shaped, naming the items behind it and the source of each fact.
+Finding = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,64 @@ class Reliability:
 
 
 @dataclass(frozen=True)
+class Counts:
+    """How many items were read and recognised, in how many lists."""
+
+    items: int
+    recognised: int
+    lists: int
+    unrecognised_items: tuple[Finding, ...] = ()
+
+    @property
+    def unrecognised(self) -> int:
+        """Items read but matched to no entry."""
+        return self.items - self.recognised
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "items": self.items,
+            "recognised": self.recognised,
+            "unrecognised": self.unrecognised,
+            "unrecognised_items": [dict(i) for i in self.unrecognised_items],
+            "lists": self.lists,
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The verdicts over the whole list, in the order a shopper reads them.
+
+    Typed down to the findings; each finding is still its JSON-shaped mapping (see
+    :data:`Finding`). Serialised once, by :meth:`to_dict`, at the edge.
+    """
+
+    counts: Counts
+    reliability: Reliability
+    for_you: tuple[Finding, ...] = ()
+    flags: tuple[Finding, ...] = ()
+    claims: tuple[Finding, ...] = ()
+    notable_actives: tuple[Finding, ...] = ()
+    concern_counts: Mapping[str, int] = field(default_factory=dict)
+
+    def flag(self, flag_id: str) -> Finding | None:
+        """The product flag ``flag_id`` ("fragrance", "vegan", "eu_prohibited" ...), if any."""
+        return next((f for f in self.flags if f["id"] == flag_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form: counts and reliability first, then the verdicts."""
+        return {
+            "counts": self.counts.to_dict(),
+            "reliability": self.reliability.to_dict(),
+            "for_you": list(self.for_you),
+            "flags": list(self.flags),
+            "claims": list(self.claims),
+            "notable_actives": list(self.notable_actives),
+            "concern_counts": dict(self.concern_counts),
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     """The whole analysis of one text."""
 
@@ -127,7 +189,7 @@ class Report:
     lists: tuple[IngredientList, ...]
     items: tuple[Item, ...]
     reliability: Reliability
-    summary: Mapping[str, Any]
+    summary: Summary
     profile: Profile
     versions: Mapping[str, str]
     claims: tuple[ClaimMention, ...] = field(default=())
@@ -149,7 +211,7 @@ class Report:
         out = {
             "list_found": self.list_found,
             "lists": [lst.to_dict() for lst in self.lists],
-            "summary": dict(self.summary),
+            "summary": self.summary.to_dict(),
             "ingredients": ingredients,
             "profile": self.profile.to_dict(),
             "text_length": self.text_length,

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from incilens.core.normalize import loose_key, name_key
 from incilens.errors import KnowledgeBaseError
 from incilens.kb.build import annex as annex_mod
 from incilens.kb.build import rules
@@ -40,7 +41,6 @@ from incilens.kb.build.sources import (
     read_on_notice,
 )
 from incilens.kb.knowledge import DEFAULT_KB_PATH, KB_SCHEMA
-from incilens.core.normalize import loose_key, name_key
 
 __all__ = ["build", "main", "slugify"]
 
@@ -506,4 +506,3 @@ def main(argv: Iterable[str] | None = None) -> int:
     for key, value in header["counts"].items():
         print(f"  {key}: {value:,}")
     return 0
-

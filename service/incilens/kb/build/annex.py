@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from incilens.kb.build.sources import AnnexRow
 from incilens.core.normalize import name_key
+from incilens.kb.build.sources import AnnexRow
 
 __all__ = [
     "ANNEX_STATUS",

@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from incilens.core.normalize import display_name, name_key
 from incilens.kb.build import annex as annex_mod
 from incilens.kb.build import rules
 from incilens.kb.build.sources import AnnexRow, CosingRow
-from incilens.core.normalize import display_name, name_key
 
 __all__ = ["Entry", "collect_sources", "eu_record", "make_record", "parse_rating"]
 

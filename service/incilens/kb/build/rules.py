@@ -1,9 +1,9 @@
 """Classification rules: ingredient flags, origin and vegan status.
 
 Every rule looks at an entry's INCI name (as a :func:`~incilens.core.normalize.name_key`), its
-CosIng functions and its CosIng description, and returns its verdict with a reason and a source id of
-the form ``rule:<name>``. The rules are grounded in chemistry rather than bare keywords, and the
-look-alikes they must not catch are listed next to them (and tested first, in
+CosIng functions and its CosIng description, and returns its verdict with a reason and a source
+id of the form ``rule:<name>``. The rules are grounded in chemistry rather than bare keywords,
+and the look-alikes they must not catch are listed next to them (and tested first, in
 ``tests/kb/test_kb_flags.py``). Pure: no I/O.
 """
 
