@@ -38,7 +38,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.tesseract]
 URL = "/v1/jobs"
 MAX_IMAGE_BYTES: int = DEFAULTS["MAX_IMAGE_BYTES"]
 MAX_JOB_BYTES: int = DEFAULTS["MAX_JOB_BYTES"]
-# The job route's body limit (jobs_api._check_form): the photos plus 2 MiB for the form.
+# The job route's body limit (incilens.http.jobs): the photos plus 2 MiB for the form.
 MAX_JOB_BODY = MAX_JOB_BYTES + 2 * 2**20
 TEXT = "Ingredients: Aqua, Glycerin, Niacinamide, Parfum"
 SMALL = REPO / "tests" / "resources" / "labels" / "clean.png"  # a real small label scan
