@@ -77,11 +77,6 @@ profiles = st.builds(
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return KnowledgeBase.load()
-
-
-@pytest.fixture(scope="module")
 def matcher(kb: KnowledgeBase) -> Matcher:
     return build_matcher(kb)
 
