@@ -27,8 +27,8 @@ from incilens.ocr.tesseract import OcrEngine, engine_from_config
 if TYPE_CHECKING:
     from flask_limiter import Limiter
 
-    from incilens.http.keys import ApiKeys
-    from incilens.http.limits import OcrGate, OcrHealth
+    from incilens.http.keystore import ApiKeys
+    from incilens.http.overload import OcrGate, OcrHealth
     from incilens.jobs.model import JobStore
     from incilens.jobs.runner import ThreadRunner
 
