@@ -84,6 +84,8 @@ LATEST := .latest
 test-latest:
 	rm -rf $(LATEST) && mkdir -p $(LATEST)/tree
 	git ls-files -z --cached --others --exclude-standard | \
+		$(PYTHON) -c 'import os, sys; names = sys.stdin.read().split("\0"); \
+		sys.stdout.write("\0".join(n for n in names if n and os.path.lexists(n)))' | \
 		xargs -0 cp --parents --no-dereference -t $(LATEST)/tree
 	INCILENS_SHARED_DATA=$(abspath $(SHARED)) \
 		$(MAKE) -C $(LATEST)/tree test DEPS=latest SHARED=$(abspath $(SHARED))
@@ -154,4 +156,4 @@ bench-extension: setup
 	$(BIN)/python bench/extension/run.py --repeat 30
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache dist
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache dist $(LATEST)
