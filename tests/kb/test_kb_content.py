@@ -146,3 +146,19 @@ def test_every_record_is_valid_and_every_fact_has_a_known_source(kb: KnowledgeBa
             assert (
                 source in catalogue or base.startswith(("rule:", "eu-annex-")) or base in catalogue
             ), (ing.inci_name, source)
+
+
+def test_a_records_json_form_is_built_once_and_each_answer_gets_its_own_top(
+    kb: KnowledgeBase,
+) -> None:
+    from dataclasses import fields
+
+    from incilens.core.models import _thaw
+
+    ing = kb.lookup("glycerin")
+    assert ing is not None
+    first, second = ing.to_dict(), ing.to_dict()
+    assert first == second == {f.name: _thaw(getattr(ing, f.name)) for f in fields(ing)}
+    assert first is not second and first["functions"] is second["functions"]  # shared, built once
+    first["kb_version"] = "added by a route"  # what the ingredient route does
+    assert "kb_version" not in ing.to_dict()

@@ -112,9 +112,19 @@ class Ingredient:
         """The ids of this ingredient's flags."""
         return frozenset(f["id"] for f in self.flags)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form (snake_case keys, every fact with its source)."""
+    @cached_property
+    def _json(self) -> dict[str, Any]:
+        """The JSON form, built once per record (records are cached by the knowledge base)."""
         return {f.name: _thaw(getattr(self, f.name)) for f in fields(self)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (snake_case keys, every fact with its source).
+
+        The nested values are built once per record and shared by every answer that includes
+        it; the top-level mapping is a new one each time, so a caller may add keys to it, but
+        nothing inside may be changed.
+        """
+        return dict(self._json)
 
 
 def _check_span(start: int, end: int) -> None:
