@@ -20,6 +20,7 @@ from flask_openapi3.openapi import OpenAPI
 from incilens import web
 from incilens.config import DEFAULTS, ENV_PREFIX
 from incilens.http import api
+from incilens.http.compression import init_compression
 from incilens.http.cors import init_cors
 from incilens.http.forms import check_config as check_form_config
 from incilens.http.handlers import register_error_handlers, validation_error
@@ -73,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_jobs(app)  # after init_kb and init_ocr: jobs use the KB, the matcher and the engine
     init_cors(app)
     web.init_app(app)
+    init_compression(app)  # last: see incilens.http.compression
     log.info(
         "INCI Lens %s ready: knowledge base %s (%d entries), tesseract %s",
         __version__,

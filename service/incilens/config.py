@@ -101,6 +101,14 @@ DEFAULTS: dict[str, Any] = {
     "JOB_TIME_LIMIT": None,
     # OCR reads remembered by the pixels read (in memory per worker, or in Redis with REDIS_URL).
     "OCR_CACHE_SIZE": 256,
+    # Compression (flask-compress): a response of at least COMPRESS_MIN_SIZE bytes and of one of
+    # these types is compressed with the first algorithm the client accepts (a 30-item report:
+    # about 140 KB as JSON, a tenth of that compressed). Files streamed from disk (the page's
+    # static files) are left to the server in front.
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_MIN_SIZE": 1024,
+    "COMPRESS_MIMETYPES": ["application/json", "text/html"],
+    "COMPRESS_STREAMS": False,
     # Keep the key order of JSON replies as built (records read top-down).
     "JSON_SORT_KEYS": False,
 }

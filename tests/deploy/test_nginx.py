@@ -212,3 +212,22 @@ def test_malformed_requests_and_huge_headers_get_json_from_nginx(
         big = raw(port, b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n")
     assert (bad[0], bad[2]["error"]["code"]) == (400, "bad_request")
     assert (big[0], big[2]["error"]["code"]) == (431, "request_header_fields_too_large")
+
+
+def test_compressed_reports_pass_through_the_proxy(unlimited: LiveServer, tmp_path: Path) -> None:
+    import gzip
+
+    text = "Ingredients: " + ", ".join(["Aqua", "Glycerin", "Niacinamide", "Retinol"] * 8)
+    body = json.dumps({"text": text}).encode()
+    with nginx(tmp_path, unlimited.port) as base:
+        replies = {}
+        for accept in ("gzip", None):
+            headers = {"Content-Type": "application/json"}
+            if accept:
+                headers["Accept-Encoding"] = accept
+            request = urllib.request.Request(base + "/v1/analyze/text", data=body, headers=headers)
+            with urllib.request.urlopen(request, timeout=30) as response:
+                replies[accept] = (response.headers.get("Content-Encoding"), response.read())
+    (encoding, packed), (plain_encoding, plain) = replies["gzip"], replies[None]
+    assert (encoding, plain_encoding) == ("gzip", None)
+    assert json.loads(gzip.decompress(packed)) == json.loads(plain)
