@@ -12,7 +12,7 @@ import logging
 import unicodedata
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request, url_for
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from flask_openapi3.openapi import OpenAPI
@@ -20,6 +20,7 @@ from werkzeug.datastructures import FileStorage
 
 from incilens import ocr, pipeline
 from incilens.core.profile import Profile
+from incilens.core.report import Report
 from incilens.errors import (
     BadInput,
     IngredientNotFound,
@@ -41,6 +42,7 @@ from incilens.http.schemas import (
     ReportResponse,
     SearchQuery,
     SearchResponse,
+    ViewQuery,
 )
 from incilens.http.state import get_cached_engine, get_engine, get_kb, get_matcher
 from incilens.version import __version__
@@ -98,12 +100,25 @@ def _analysis_text(text: str) -> str:
     return text
 
 
+def _report_response(report: Report, view: str) -> Response:
+    """The report as JSON, whole or compact; a compact item links to its record."""
+    if view != "compact":
+        return jsonify(report.to_dict())
+    body = report.to_dict(compact=True)
+    for item in body["ingredients"]:
+        if item["ingredient"] is not None:
+            item["ingredient"]["record"] = url_for(
+                "api.get_ingredient", name=item["ingredient"]["id"]
+            )
+    return jsonify(body)
+
+
 @bp.post(
     "/v1/analyze/text",
     tags=[_analysis],
     responses={200: ReportResponse, 413: ErrorResponse},
 )
-def analyze_text(body: AnalyzeTextRequest) -> Response:
+def analyze_text(query: ViewQuery, body: AnalyzeTextRequest) -> Response:
     """Analyse text: find the ingredient list, match every item, return the safety summary."""
     report = pipeline.analyze_text(
         _analysis_text(body.text),
@@ -112,7 +127,7 @@ def analyze_text(body: AnalyzeTextRequest) -> Response:
         profile=_profile(body.profile),
         max_items=int(current_app.config["MAX_ITEMS"]),
     )
-    return jsonify(report.to_dict())
+    return _report_response(report, query.view)
 
 
 @bp.post(
@@ -126,7 +141,7 @@ def analyze_text(body: AnalyzeTextRequest) -> Response:
         504: ErrorResponse,
     },
 )
-def analyze_image(form: AnalyzeImageForm) -> Response:
+def analyze_image(query: ViewQuery, form: AnalyzeImageForm) -> Response:
     """Read a label photo, then analyse it like text; adds the ``ocr`` section and word boxes.
 
     At most ``OCR_MAX_CONCURRENT`` photos are analysed at once per worker; beyond that the
@@ -157,7 +172,7 @@ def analyze_image(form: AnalyzeImageForm) -> Response:
             health.failure(e.code)
             raise
     health.success()
-    return jsonify(report.to_dict())
+    return _report_response(report, query.view)
 
 
 @bp.get("/v1/ingredients", tags=[_ingredients], responses={200: SearchResponse})
@@ -207,7 +222,12 @@ def get_ingredient(path: IngredientPath) -> Response:
     body["kb_version"] = kb.version
     if match is not None:
         body["match"] = match.to_dict()
-    return jsonify(body)
+    response = jsonify(body)
+    # A record changes only with the knowledge base: its version validates any cached copy.
+    response.set_etag(f"{kb.version}.{ingredient.id}" + (".matched" if match else ""))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.make_conditional(request)  # a 304 when If-None-Match names this version
+    return response
 
 
 def _ocr_status() -> dict[str, Any]:

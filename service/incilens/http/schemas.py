@@ -78,6 +78,17 @@ class IngredientPath(_Strict):
     name: StrictStr
 
 
+class ViewQuery(BaseModel):
+    """How much of the report to send."""
+
+    model_config = ConfigDict(extra="ignore")
+    view: Literal["full", "compact"] = Field(
+        "full",
+        description="compact: each recognised item without its full record (its id, names, "
+        "flag ids and a 'record' link stay); the summary is whole. About a fifth of the size.",
+    )
+
+
 class SearchQuery(BaseModel):
     """Search and autocomplete parameters."""
 

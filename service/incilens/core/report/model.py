@@ -75,10 +75,20 @@ class Item:
     def _ref(self) -> dict[str, Any]:
         return {"position": self.position, "name": self.name, "start": self.start, "end": self.end}
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form."""
+    def to_dict(self, *, compact: bool = False) -> dict[str, Any]:
+        """Return the JSON form; ``compact``: the entry's id, names and flag ids, not its record."""
         match = self.resolved.match
         token = self.resolved.token
+        if compact and self.ingredient is not None:
+            ing = self.ingredient
+            ingredient: dict[str, Any] | None = {
+                "id": ing.id,
+                "inci_name": ing.inci_name,
+                "display_name": ing.display_name,
+                "flags": sorted(ing.flag_ids),
+            }
+        else:
+            ingredient = self.ingredient.to_dict() if self.ingredient else None
         return {
             "position": self.position,
             "list": self.list_index,
@@ -88,7 +98,7 @@ class Item:
             "end": self.end,
             "read_as": self.read_as,
             "match": match.to_dict() if match else None,
-            "ingredient": self.ingredient.to_dict() if self.ingredient else None,
+            "ingredient": ingredient,
             "concern": self.concern,
             "reasons": [dict(r) for r in self.reasons],
             "notes": [dict(n) for n in self.notes],
@@ -202,9 +212,13 @@ class Report:
         """Whether an ingredient list with at least one item was found."""
         return bool(self.items)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form (the API's response body)."""
-        ingredients = [item.to_dict() for item in self.items]
+    def to_dict(self, *, compact: bool = False) -> dict[str, Any]:
+        """Return the JSON form (the API's response body).
+
+        ``compact`` leaves each recognised item's full record out (its id, names and flag ids
+        stay): what a client needs to mark and colour a list, at a fraction of the size.
+        """
+        ingredients = [item.to_dict(compact=compact) for item in self.items]
         if self.ocr is not None:
             for body in ingredients:
                 body["ocr"] = dict(self.item_ocr.get(body["position"], {}))

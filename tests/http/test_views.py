@@ -1,0 +1,100 @@
+"""Clients can ask for less: the compact report, and ingredient records that caches can keep."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from incilens import create_app
+
+NAMES = ["Aqua", "Glycerin", "Niacinamide", "Dimethicone", "Cetearyl Alcohol", "Phenoxyethanol",
+         "Tocopherol", "Parfum", "Limonene", "Retinol"]  # fmt: skip
+TEXT = "Ingredients: " + ", ".join(NAMES * 3) + ", Qwzzx Blorp"
+
+
+@pytest.fixture(scope="module")
+def app() -> Flask:
+    return create_app({"TESTING": True})
+
+
+def analyse(app: Flask, query: str, **headers: str) -> Any:
+    return app.test_client().post(f"/v1/analyze/text{query}", json={"text": TEXT}, headers=headers)
+
+
+VIEWS = [
+    # (query string, status)
+    ("?view=everything", 400),
+    ("?view=", 400),
+    ("?view=COMPACT", 400),
+    ("", 200),
+    ("?view=full", 200),
+    ("?view=compact", 200),
+]
+
+
+@pytest.mark.parametrize(("query", "status"), VIEWS)
+def test_the_view_is_full_or_compact(app: Flask, query: str, status: int) -> None:
+    response = analyse(app, query)
+    assert response.status_code == status
+    if status == 400:
+        assert response.get_json()["error"]["code"] == "bad_input"
+
+
+def test_the_compact_report_keeps_everything_but_the_records(app: Flask) -> None:
+    full = analyse(app, "").get_json()
+    compact = analyse(app, "?view=compact").get_json()
+    assert compact["summary"] == full["summary"] and compact["lists"] == full["lists"]
+    assert len(compact["ingredients"]) == len(full["ingredients"]) == 31
+    for small, whole in zip(compact["ingredients"], full["ingredients"], strict=True):
+        assert {k: v for k, v in small.items() if k != "ingredient"} == {
+            k: v for k, v in whole.items() if k != "ingredient"
+        }
+        if whole["ingredient"] is None:  # unrecognised: nothing to link
+            assert small["ingredient"] is None
+            continue
+        record = whole["ingredient"]
+        assert small["ingredient"] == {
+            "id": record["id"],
+            "inci_name": record["inci_name"],
+            "display_name": record["display_name"],
+            "flags": sorted(f["id"] for f in record["flags"]),
+            "record": f"/v1/ingredients/{record['id']}",
+        }
+
+
+def test_the_compact_report_is_small_on_the_wire(app: Flask) -> None:
+    full = analyse(app, "", **{"Accept-Encoding": "gzip"}).get_data()
+    compact = analyse(app, "?view=compact", **{"Accept-Encoding": "gzip"}).get_data()
+    assert len(compact) < 6_000 < len(full)  # a 31-item list (issue target: 6 KB compact)
+    assert json.loads(gzip.decompress(compact))["ingredients"][0]["ingredient"]["id"] == "aqua"
+
+
+def test_a_record_link_leads_to_the_record(app: Flask) -> None:
+    client = app.test_client()
+    item = analyse(app, "?view=compact").get_json()["ingredients"][1]
+    record = client.get(item["ingredient"]["record"]).get_json()
+    assert record["inci_name"] == item["ingredient"]["inci_name"] == "GLYCERIN"
+
+
+def test_records_carry_a_validator_and_answer_304_when_unchanged(app: Flask) -> None:
+    client = app.test_client()
+    first = client.get("/v1/ingredients/glycerin")
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, max-age=3600"
+    assert json.loads(etag)  # quoted, and names the knowledge-base version
+    assert app.extensions["incilens"].kb.version in etag
+    again = client.get("/v1/ingredients/glycerin", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    other = client.get("/v1/ingredients/glycerin", headers={"If-None-Match": '"1.0.glycerin"'})
+    assert other.status_code == 200  # a cached copy from another knowledge base is refreshed
+    corrected = client.get("/v1/ingredients/Glycerln")
+    assert corrected.headers["ETag"] != etag  # another answer (with "match"), another tag
+    packed = client.get("/v1/ingredients/glycerin", headers={"Accept-Encoding": "gzip"})
+    tag = packed.headers["ETag"]
+    assert tag != etag  # the gzip variant has its own tag
+    headers = {"Accept-Encoding": "gzip", "If-None-Match": tag}
+    assert client.get("/v1/ingredients/glycerin", headers=headers).status_code == 304
