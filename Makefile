@@ -14,7 +14,7 @@ export OMP_THREAD_LIMIT := 1
 
 # Browser tests drive Debian's Chromium through Playwright (its own browser download is never used).
 .PHONY: setup system-deps run test test-latest lock lint typecheck compose-check pytest kb coverage bench clean \
-	extension extension-lint js-test bench-extension fuzz load bench-jobs bench-serve
+	extension extension-lint js-test bench-extension fuzz load bench-jobs bench-serve bench-http
 
 setup: system-deps $(VENV)/.installed node_modules/.installed
 
@@ -133,6 +133,10 @@ load: setup
 # Batch-job throughput with 1 and 2 Celery workers (loopback Redis; the scaling ratio).
 bench-jobs: setup
 	$(BIN)/python bench/jobs.py
+
+# The HTTP path beside a hello-world route under the same gunicorn settings (about 2 minutes).
+bench-http: setup
+	$(BIN)/python bench/http_json.py
 
 # gunicorn workers x threads on this machine, and memory per worker (about 30 minutes).
 bench-serve: setup
