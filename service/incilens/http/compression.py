@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from flask import Flask, request
 from flask_compress import Compress
+from werkzeug.http import parse_accept_header
 
 __all__ = ["acceptable", "init_compression"]
 
 
 def acceptable(header: str) -> str:
-    """``Accept-Encoding`` without the codings it refuses (``q=0``).
+    """``Accept-Encoding`` without the codings it refuses (``q=0``), parsed by Werkzeug.
 
     Examples:
         >>> acceptable("gzip;q=0, br")
@@ -22,21 +23,13 @@ def acceptable(header: str) -> str:
         >>> acceptable("gzip; q=0.0, deflate;q=0.000")
         ''
         >>> acceptable("gzip;q=0.5, br;q=1")
-        'gzip;q=0.5, br;q=1'
+        'br, gzip;q=0.5'
     """
-    kept = []
-    for part in header.split(","):
-        coding, _, params = part.strip().partition(";")
-        quality = next(
-            (p.split("=", 1)[1].strip() for p in params.split(";") if p.strip().startswith("q=")),
-            "1",
-        )
-        try:
-            refused = float(quality) == 0
-        except ValueError:
-            refused = False
-        if coding.strip() and not refused:
-            kept.append(part.strip())
+    kept = [
+        coding if quality == 1 else f"{coding};q={quality:g}"
+        for coding, quality in parse_accept_header(header)
+        if quality > 0
+    ]
     return ", ".join(kept)
 
 
