@@ -10,6 +10,7 @@ once at start-up; tests pass a fake engine).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -242,7 +243,14 @@ def _reads_better_turned(prepared: Prepared, engine: OcrEngine) -> bool:
 
 
 def _read(
-    image: Any, strategy: str, options: PrepOptions, psm: int, *, engine: OcrEngine, **common: Any
+    image: Any,
+    strategy: str,
+    options: PrepOptions,
+    psm: int,
+    *,
+    engine: OcrEngine,
+    matcher: Matcher,
+    max_items: int,
 ) -> _Read:
     """Prepare and read ``image`` one way, and parse and match what was read."""
     t0 = time.perf_counter()
@@ -250,7 +258,7 @@ def _read(
     t1 = time.perf_counter()
     ocr = engine.recognize(prepared.image, psm=psm)
     t2 = time.perf_counter()
-    resolution = _resolve_text(ocr.text, common["matcher"], common["max_items"])
+    resolution = _resolve_text(ocr.text, matcher, max_items)
     t3 = time.perf_counter()
     seconds = {"prepare": t1 - t0, "ocr": t2 - t1, "analysis": t3 - t2}
     return _Read(strategy, prepared, ocr, resolution, seconds)
@@ -303,14 +311,16 @@ def analyze_image(
     started = time.perf_counter()
     loaded = load_image(data, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels)
     decoded = time.perf_counter()
-    common: dict[str, Any] = {"engine": engine, "matcher": matcher, "max_items": max_items}
-    reads = [_read(loaded.image, "default", prep, 3, **common)]
+    read = functools.partial(
+        _read, loaded.image, engine=engine, matcher=matcher, max_items=max_items
+    )
+    reads = [read("default", prep, 3)]
     if second_strategy and not reads[0].good:
         try:
             plans = _strategies(reads[0], prep, engine)  # may read a band both ways up
             while plans and time.perf_counter() - started < SECOND_READ_BUDGET_S:
                 strategy, options, psm = plans.pop(0)
-                reads.append(_read(loaded.image, strategy, options, psm, **common))
+                reads.append(read(strategy, options, psm))
                 if reads[-1].good:
                     break
                 if strategy == "turned-180":  # the right way up now, but still poor: go on
@@ -320,10 +330,11 @@ def analyze_image(
     best = max(reads, key=lambda r: r.quality)
     built = time.perf_counter()
     report = _build(best.resolution, kb=kb, matcher=matcher, profile=profile or Profile())
-    best.seconds["analysis"] += time.perf_counter() - built  # only the winner is built
+    reported = time.perf_counter() - built  # only the winner's report is built
     timings = {"decode": decoded - started}
     for stage in ("prepare", "ocr", "analysis"):
         timings[stage] = sum(r.seconds[stage] for r in reads)
+    timings["analysis"] += reported
     timings["total"] = time.perf_counter() - started
     steps = best.prepared.steps
     section = {
