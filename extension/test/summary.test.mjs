@@ -16,6 +16,7 @@ test("countConcerns: moderate and high items, plus what matters to the profile, 
 test("badgeFor: a number, a warning sign, or nothing", () => {
   assert.equal(badgeFor(null).text, "");
   assert.equal(badgeFor({ status: "not_found" }).text, "");
+  assert.equal(badgeFor({ status: "scanning" }).text, "");
   assert.equal(badgeFor({ status: "analysing" }).text, "…");
   const down = badgeFor({ status: "error", error: { message: "Cannot reach the INCI Lens server." } });
   assert.equal(down.text, "!");

@@ -111,6 +111,9 @@ async function scanTab(tabId) {
   }
   const options = await loadOptions(ext.storage.sync);
   if (url && !siteEnabled(options, hostOf(url))) return fail("site_disabled", "INCI Lens is switched off on this site.");
+  // The old state (an error, say) is replaced before the scan starts, so a popup polling right
+  // after this reply never reads the previous outcome as the new one.
+  await setTabState(tabId, { status: "scanning", url, host: hostOf(url) });
   if (await ping(tabId)) {
     await ext.tabs.sendMessage(tabId, { type: MSG.BG_CS_RESCAN }, { frameId: 0 });
     return ok({ injected: false });
@@ -120,6 +123,7 @@ async function scanTab(tabId) {
     await ext.scripting.insertCSS({ target: { tabId }, files: declared.css });
     await ext.scripting.executeScript({ target: { tabId }, files: declared.js });
   } catch (err) {
+    await setTabState(tabId, null);
     return fail("no_access", "INCI Lens cannot read this page (browser pages and the extension store are off limits).");
   }
   return ok({ injected: true });
