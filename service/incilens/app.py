@@ -25,6 +25,7 @@ from incilens.http.cors import init_cors
 from incilens.http.forms import check_config as check_form_config
 from incilens.http.handlers import register_error_handlers, validation_error
 from incilens.http.jobs import init_app as init_jobs
+from incilens.http.jsonio import init_json
 from incilens.http.keys import init_keys
 from incilens.http.limits import init_limits
 from incilens.http.security import init_security
@@ -59,7 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env(ENV_PREFIX)
     if config:
         app.config.from_mapping(config)
-    app.json.sort_keys = bool(app.config["JSON_SORT_KEYS"])  # type: ignore[attr-defined]
+    init_json(app)
     check_form_config(app.config)
     kb = init_kb(app)
     init_ocr(app)

@@ -5,7 +5,6 @@ Serialise only through ``to_dict()``. Pure: no I/O, no Flask.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from functools import cached_property
@@ -33,20 +32,42 @@ MATCH_METHODS = ("exact", "synonym", "normalized", "ocr", "fuzzy")
 Fact = Mapping[str, Any]
 
 
+_NESTED = (dict, list)
+_FROZEN = (Mapping, tuple)
+
+
 def _freeze(value: Any) -> Any:
+    """Read-only copy of parsed JSON: dicts become mapping proxies, lists tuples.
+
+    Scalars are tested inline rather than by a call per leaf: a record has about a hundred
+    nodes, most of them strings, and this runs for every record the analysis reads.
+    """
     if isinstance(value, dict):
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+        return MappingProxyType(
+            {k: _freeze(v) if isinstance(v, _NESTED) else v for k, v in value.items()}
+        )
     if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
+        return tuple([_freeze(v) if isinstance(v, _NESTED) else v for v in value])
     return value
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
+    return names
+
+
 def _thaw(value: Any) -> Any:
+    """The JSON form of a frozen value (new dicts and lists; the leaves are immutable)."""
     if isinstance(value, Mapping):
-        return {k: _thaw(v) for k, v in value.items()}
+        return {k: _thaw(v) if isinstance(v, _FROZEN) else v for k, v in value.items()}
     if isinstance(value, tuple):
-        return [_thaw(v) for v in value]
-    return copy.copy(value)
+        return [_thaw(v) if isinstance(v, _FROZEN) else v for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -100,10 +121,10 @@ class Ingredient:
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Ingredient:
         """Build from a knowledge-base record; unknown or missing keys raise."""
-        names = {f.name for f in fields(cls)}
-        extra = set(record) - names
-        missing = names - set(record)
-        if extra or missing:
+        names = _field_names(cls)
+        if record.keys() != names:
+            extra = set(record) - names
+            missing = names - set(record)
             raise KeyError(f"unexpected keys {sorted(extra)}, missing keys {sorted(missing)}")
         return cls(**{k: _freeze(v) for k, v in record.items()})
 

@@ -38,7 +38,7 @@ from incilens.errors import (
 from incilens.http import forms
 from incilens.http.keys import client_name
 from incilens.http.limits import charge_photos
-from incilens.http.schemas import ErrorResponse, ProfileModel
+from incilens.http.schemas import ErrorResponse, ProfileModel, RequestInput
 from incilens.http.state import JobsState, app_state, init_ocr_cache, need
 from incilens.jobs.model import Kind, new_job
 from incilens.jobs.runner import Resources, ThreadRunner
@@ -53,7 +53,7 @@ bp = APIBlueprint("jobs", __name__, abp_responses=_ERRORS)  # type: ignore[arg-t
 _jobs = Tag(name="jobs", description="Batches of photos and texts, analysed by workers.")
 
 
-class JobForm(BaseModel):
+class JobForm(RequestInput):
     """Photos and/or texts (multipart/form-data), and an optional profile as a JSON string."""
 
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import gzip
-import json
 import re
 import zlib
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 from rapidfuzz import fuzz, process
 
 from incilens.core.models import Ingredient
@@ -133,8 +133,8 @@ class KnowledgeBase:
 
     def _json_line(self, line: int) -> Any:
         try:
-            return json.loads(self._lines[line])
-        except (ValueError, UnicodeDecodeError) as e:
+            return orjson.loads(self._lines[line])
+        except (ValueError, UnicodeDecodeError) as e:  # orjson.JSONDecodeError is a ValueError
             raise KnowledgeBaseError(f"{self.path}:{line + 1}: not valid JSON ({e})") from e
 
     def _parse_record(self, n: int) -> Ingredient:
