@@ -98,3 +98,20 @@ def test_records_carry_a_validator_and_answer_304_when_unchanged(app: Flask) -> 
     assert tag != etag  # the gzip variant has its own tag
     headers = {"Accept-Encoding": "gzip", "If-None-Match": tag}
     assert client.get("/v1/ingredients/glycerin", headers=headers).status_code == 304
+
+
+ODD_IDS = ["a b", "x/y", "50%", "é", "c?d#e", "q&r=s", "~tilde", "[br]", "plus+comma,"]
+
+
+def test_record_links_are_what_url_for_builds_for_every_id(app: Flask) -> None:
+    from flask import url_for
+
+    from incilens.http.api import record_links
+    from incilens.http.state import get_kb
+
+    with app.test_request_context("/v1/analyze/text?view=compact", base_url="http://x/prefix"):
+        link = record_links()
+        ids = [*get_kb().ids, *ODD_IDS]
+        wrong = [i for i in ids if link(i) != url_for("api.get_ingredient", name=i)]
+    assert len(ids) > 30_000
+    assert wrong == []

@@ -24,6 +24,7 @@ import ipaddress
 import logging
 import math
 import time
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -71,6 +72,7 @@ def _image_limit() -> str:
     return str(current_app.config["RATE_LIMIT_IMAGE_KEYED" if _keyed() else "RATE_LIMIT_IMAGE"])
 
 
+@lru_cache(maxsize=1024)
 def is_loopback(address: str | None) -> bool:
     """Whether ``address`` is this machine (127.0.0.0/8, ::1 or ::ffff:127.x.y.z).
 
@@ -95,13 +97,14 @@ def _local_client() -> bool:
 
 
 def _exempt() -> bool:
+    """Requests no limit applies to, checked once per request (the limiter's request filter)."""
     return (
         request.method == "OPTIONS" or request.path.startswith(_EXEMPT_PREFIXES) or _local_client()
     )
 
 
 def _not_image() -> bool:
-    return _exempt() or request.endpoint != IMAGE_ENDPOINT
+    return request.endpoint != IMAGE_ENDPOINT
 
 
 def charge_photos(count: int) -> None:
@@ -168,7 +171,7 @@ def init_limits(app: Flask) -> Limiter:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     limiter = Limiter(
         client_key,
-        application_limits=[ApplicationLimit(_general_limit, exempt_when=_exempt)],
+        application_limits=[ApplicationLimit(_general_limit)],
         default_limits=[Limit(_image_limit, exempt_when=_not_image)],
         storage_uri=storage_uri(config),
         strategy="moving-window",
@@ -178,6 +181,9 @@ def init_limits(app: Flask) -> Limiter:
         key_prefix="incilens",
         enabled=enabled(config),
     )
+    # One check per request skips every limit for exempt requests, before the limiter resolves
+    # and filters its limits (which it would otherwise do only to find each one exempt).
+    limiter.request_filter(_exempt)
     limiter.init_app(app)
     state = app_state(app)
     state.limiter = limiter
