@@ -44,19 +44,30 @@ def test_the_view_is_full_or_compact(app: Flask, query: str, status: int) -> Non
         assert response.get_json()["error"]["code"] == "bad_input"
 
 
-def test_the_compact_report_keeps_everything_but_the_records(app: Flask) -> None:
+def test_the_compact_report_keeps_everything_but_the_records_and_copies(app: Flask) -> None:
     full = analyse(app, "").get_json()
     compact = analyse(app, "?view=compact").get_json()
     assert compact["summary"] == full["summary"] and compact["lists"] == full["lists"]
     assert len(compact["ingredients"]) == len(full["ingredients"]) == 31
     for small, whole in zip(compact["ingredients"], full["ingredients"], strict=True):
-        assert {k: v for k, v in small.items() if k != "ingredient"} == {
-            k: v for k, v in whole.items() if k != "ingredient"
-        }
-        if whole["ingredient"] is None:  # unrecognised: nothing to link
-            assert small["ingredient"] is None
+        if whole["ingredient"] is None:  # unrecognised: nothing to link, nothing left out
+            assert small == whole
             continue
+        # What a compact item leaves out is said elsewhere: the reasons are the record's, the
+        # match's names are the record's and the item's.
         record = whole["ingredient"]
+        assert whole["reasons"] == record["concern"]["reasons"]
+        assert (whole["match"]["id"], whole["match"]["inci_name"], whole["match"]["read_as"]) == (
+            record["id"],
+            record["inci_name"],
+            whole["read_as"],
+        )
+        assert small["match"] == {k: whole["match"][k] for k in ("method", "score", "matched_name")}
+        left_out = {"ingredient", "match", "reasons"}
+        assert "reasons" not in small
+        assert {k: v for k, v in small.items() if k not in left_out} == {
+            k: v for k, v in whole.items() if k not in left_out
+        }
         assert small["ingredient"] == {
             "id": record["id"],
             "inci_name": record["inci_name"],

@@ -139,12 +139,14 @@ class ErrorResponse(BaseModel):
 class MatchModel(_Open):
     """How an item was matched."""
 
-    inci_name: str = Field(description="The CosIng spelling of the matched entry.")
-    id: str
+    inci_name: str | None = Field(
+        None, description="The CosIng spelling of the matched entry (compact view: in `ingredient`)."
+    )
+    id: str | None = Field(None, description="The entry's id (compact view: in `ingredient`).")
     score: float
     method: Literal["exact", "synonym", "normalized", "ocr", "fuzzy"]
     matched_name: str
-    read_as: str
+    read_as: str | None = Field(None, description="As read (compact view: the item's `read_as`).")
 
 
 class ItemModel(_Open):
@@ -159,7 +161,11 @@ class ItemModel(_Open):
     match: MatchModel | None
     ingredient: dict[str, Any] | None
     concern: Literal["none", "low", "moderate", "high", "unknown"]
-    reasons: list[dict[str, Any]]
+    reasons: list[dict[str, Any]] | None = Field(
+        None,
+        description="Why the concern level: the record's `concern.reasons` (left out of "
+        "recognised items in the compact view; the record has them).",
+    )
     notes: list[dict[str, Any]]
 
 

@@ -79,17 +79,8 @@ class Item:
         """Return the JSON form; ``compact``: the entry's id, names and flag ids, not its record."""
         match = self.resolved.match
         token = self.resolved.token
-        if compact and self.ingredient is not None:
-            ing = self.ingredient
-            ingredient: dict[str, Any] | None = {
-                "id": ing.id,
-                "inci_name": ing.inci_name,
-                "display_name": ing.display_name,
-                "flags": sorted(ing.flag_ids),
-            }
-        else:
-            ingredient = self.ingredient.to_dict() if self.ingredient else None
-        return {
+        slim = compact and self.ingredient is not None and match is not None
+        out: dict[str, Any] = {
             "position": self.position,
             "list": self.list_index,
             "position_in_list": self.position_in_list,
@@ -98,7 +89,7 @@ class Item:
             "end": self.end,
             "read_as": self.read_as,
             "match": match.to_dict() if match else None,
-            "ingredient": ingredient,
+            "ingredient": self.ingredient.to_dict() if self.ingredient and not slim else None,
             "concern": self.concern,
             "reasons": [dict(r) for r in self.reasons],
             "notes": [dict(n) for n in self.notes],
@@ -108,6 +99,23 @@ class Item:
             "may_contain": self.may_contain,
             "candidates": list(self.resolved.candidates),
         }
+        if slim and self.ingredient is not None:
+            # Nothing the record or the item already says twice: the record's names and flag
+            # ids stay, its concern reasons and the match's copies of the names go.
+            ing = self.ingredient
+            out["ingredient"] = {
+                "id": ing.id,
+                "inci_name": ing.inci_name,
+                "display_name": ing.display_name,
+                "flags": sorted(ing.flag_ids),
+            }
+            out["match"] = {k: out["match"][k] for k in _COMPACT_MATCH}
+            del out["reasons"]
+        return out
+
+
+#: What a compact item keeps of its match (the names are the record's, ``read_as`` the item's).
+_COMPACT_MATCH = ("method", "score", "matched_name")
 
 
 @dataclass(frozen=True)
