@@ -22,6 +22,7 @@ from incilens.core.report.context import Context
 from incilens.core.report.flags import actives, product_flags
 from incilens.core.report.model import Counts, Item, Reliability, Report, Summary
 from incilens.core.report.personal import for_you
+from incilens.core.report.verdict import build_verdict
 
 __all__ = ["UNREADABLE_CONFIDENCE", "build_report", "photo_reliability"]
 
@@ -87,8 +88,23 @@ def photo_reliability(report: Report, mean_confidence: float, words: int) -> Rep
         f"{mean_confidence:.0f} of 100). "
     ) + "Re-take it in focus, closer and in even light, or paste the list as text."
     reliability = Reliability("unreadable", report.reliability.recognised_share, message)
-    summary = dataclasses.replace(report.summary, reliability=reliability)
+    summary = _with_verdict(
+        dataclasses.replace(report.summary, reliability=reliability), report.profile
+    )
     return dataclasses.replace(report, reliability=reliability, summary=summary)
+
+
+def _with_verdict(summary: Summary, profile: Profile) -> Summary:
+    """The summary with its verdict, read from its own findings."""
+    verdict = build_verdict(
+        reliability=summary.reliability,
+        counts=summary.counts,
+        for_you=summary.for_you,
+        flags=summary.flags,
+        claims=summary.claims,
+        profile_set=not profile.empty,
+    )
+    return dataclasses.replace(summary, verdict=verdict)
 
 
 def _max_percent(ingredient: Ingredient) -> float | None:
@@ -241,6 +257,7 @@ def build_report(
         notable_actives=tuple(actives(ctx)),
         concern_counts={level: levels.get(level, 0) for level in CONCERN_LEVELS},
     )
+    summary = _with_verdict(summary, profile)
     return Report(
         text_length=len(text),
         lists=tuple(lists),
