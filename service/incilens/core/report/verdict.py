@@ -87,7 +87,15 @@ _PROFILE_SEVERITY = {
     "vegan_depends": "low",
     "avoid_unknown": "info",
 }
+_SEVERITY_RANK = {"high": 0, "moderate": 1, "low": 2, "info": 3}
 _SHOWN = frozenset({"present", "not_vegan", "depends"})
+# The profile findings that already say what a notable flag would (when they name its items).
+_COVERED_BY = {
+    "pregnancy_caution": frozenset({"pregnancy", "avoid"}),
+    "fragrance": frozenset({"irritants", "avoid"}),
+    "photosensitising": frozenset({"avoid"}),
+    "formaldehyde_releaser": frozenset({"avoid"}),
+}
 
 
 def _entry(
@@ -136,7 +144,7 @@ def build_verdict(
     Returns a JSON-shaped mapping: ``headline`` (one sentence), ``withheld`` (the read is too
     unreliable for verdicts that rest on an absence), ``findings`` (``kind`` law, claim,
     profile or notable; ``severity`` high, moderate, low or info; ``title``, ``why``, ``items``,
-    ``sources``), ``flag_order`` (every flag id, heaviest first), ``other_flags`` (the ids of
+    ``sources``; by severity, and within one severity law, claim, profile, notable), ``flag_order`` (every flag id, heaviest first), ``other_flags`` (the ids of
     the flags with something to show that the findings do not already cover), ``free_of`` and
     ``nothing_found`` (``{id, label}`` of flags that found nothing; empty when withheld).
     """
@@ -170,7 +178,7 @@ def build_verdict(
                     [i["source"] for i in claim["items"] if i.get("source")],
                 )
             )
-    covered: set[int] = set()
+    covered: dict[str, set[int]] = {}
     for mine in for_you:
         severity = _PROFILE_SEVERITY.get(str(mine["id"]), "moderate")
         findings.append(
@@ -184,14 +192,15 @@ def build_verdict(
                 mine.get("sources", ()),
             )
         )
-        covered.update(int(i["position"]) for i in mine["items"])
+        covered.setdefault(str(mine["id"]), set()).update(int(i["position"]) for i in mine["items"])
     notable: set[str] = set()
     for flag_id, (title, severity, why) in NOTABLE_FLAGS.items():
         flag = by_id.get(flag_id)
         if not flag or flag["status"] != "present":
             continue
-        if {int(i["position"]) for i in flag["items"]} <= covered:
-            notable.add(flag_id)  # the profile's findings already name every item
+        said = set().union(*(covered.get(k, set()) for k in _COVERED_BY.get(flag_id, ())))
+        if {int(i["position"]) for i in flag["items"]} <= said:
+            notable.add(flag_id)  # a profile finding on the same topic names every item
             continue
         notable.add(flag_id)
         findings.append(
@@ -206,6 +215,8 @@ def build_verdict(
             )
         )
 
+    # By severity; within one severity, law before claims before the profile before the rest.
+    findings.sort(key=lambda f: _SEVERITY_RANK[f["severity"]])
     ordered = sorted(flags, key=lambda f: -flag_weight(f))
     other = [
         str(f["id"])
@@ -266,4 +277,6 @@ def _headline(
     first = real[0]
     more = len(real) - 1
     tail = f" (and {more} more {'finding' if more == 1 else 'findings'} below)" if more else ""
-    return f"{first['title']}: {_names(first['items'])}{tail}."
+    title, names = first["title"], _names(first["items"])
+    said = f"{title} ({names})" if ":" in title else f"{title}: {names}"
+    return f"{said}{tail}."
