@@ -148,8 +148,8 @@ def skip_link_presses(page: Any) -> int | None:
     return None
 
 
-def measure(
-    browser: Any,
+def measure_page(
+    page: Any,
     url: str,
     *,
     viewport: str,
@@ -157,50 +157,51 @@ def measure(
     text: str = LONG_LIST,
     shots: str | None = None,
 ) -> dict[str, Any]:
-    """Open the page, paste ``text`` with ``profile`` set, and measure the report."""
+    """Paste ``text`` with ``profile`` set at ``viewport`` size, and measure the report."""
     width, height = VIEWPORTS[viewport]
-    context = browser.new_context(viewport={"width": width, "height": height})
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(url + "/")
+    page.evaluate(
+        "([key, value]) => value === null ? localStorage.removeItem(key)"
+        " : localStorage.setItem(key, value)",
+        [PROFILE_KEY, json.dumps(profile) if profile else None],
+    )
+    page.reload()
+    page.fill("#text-input", text)
+    page.click("#text-submit")
+    page.locator("#report").wait_for(state="visible")
+    page.locator("#working").wait_for(state="hidden")
+    page.wait_for_timeout(200)
+    geo = page.evaluate(_GEOMETRY)
+    if shots:
+        name = f"{shots}-{viewport}-{'profile' if profile else 'none'}.png"
+        page.screenshot(path=name, full_page=True)
+    landing = geo["landing"]
+
+    def screens(y: float | None, start: float | None = landing) -> float | None:
+        return None if y is None or start is None else round((y - start) / height, 2)
+
+    return {
+        "viewport": f"{width}x{height}",
+        "profile": bool(profile),
+        "items": page.locator("#rows > .row").count(),
+        "page_screens": round(geo["page"] / height, 2),
+        "landing_y": landing,
+        "report_heading_screens_below_landing": screens(geo["report"]),
+        "verdict_screens_below_landing": screens(geo["verdict"]),
+        "list_screens_below_landing": screens(geo["rows"]),
+        "list_screens_below_heading": screens(geo["rows"], geo["report"]),
+        "list_screens_below_verdict": screens(geo["rows"], geo["verdict"]),
+        "tabs_to_list": tab_presses(page),
+        "keys_via_skip_link": skip_link_presses(page),
+    }
+
+
+def measure(browser: Any, url: str, **kwargs: Any) -> dict[str, Any]:
+    """:func:`measure_page` in a fresh browser context."""
+    context = browser.new_context()
     try:
-        page = context.new_page()
-        page.goto(url + "/")
-        page.evaluate(
-            "([key, value]) => value === null ? localStorage.removeItem(key)"
-            " : localStorage.setItem(key, value)",
-            [PROFILE_KEY, json.dumps(profile) if profile else None],
-        )
-        page.reload()
-        page.fill("#text-input", text)
-        page.click("#text-submit")
-        page.locator("#report").wait_for(state="visible")
-        page.locator("#working").wait_for(state="hidden")
-        page.wait_for_timeout(200)
-        geo = page.evaluate(_GEOMETRY)
-        if shots:
-            page.screenshot(path=f"{shots}-{viewport}-{'profile' if profile else 'none'}.png",
-                            full_page=True)
-        landing = geo["landing"]
-
-        def screens(y: float | None) -> float | None:
-            return None if y is None else round((y - landing) / height, 2)
-
-        return {
-            "viewport": f"{width}x{height}",
-            "profile": bool(profile),
-            "items": page.locator("#rows > .row").count(),
-            "page_screens": round(geo["page"] / height, 2),
-            "landing_y": landing,
-            "report_heading_screens_below_landing": screens(geo["report"]),
-            "verdict_screens_below_landing": screens(geo["verdict"]),
-            "list_screens_below_landing": screens(geo["rows"]),
-            "list_screens_below_heading": None
-            if geo["report"] is None or geo["rows"] is None
-            else round((geo["rows"] - geo["report"]) / height, 2),
-            "list_screens_below_verdict": None
-            if geo["verdict"] is None or geo["rows"] is None
-            else round((geo["rows"] - geo["verdict"]) / height, 2),
-            "tabs_to_list": tab_presses(page),
-            "keys_via_skip_link": skip_link_presses(page),
-        }
+        return measure_page(context.new_page(), url, **kwargs)
     finally:
         context.close()
 
@@ -212,7 +213,9 @@ def main() -> None:
     from tests.live import CHROMIUM_ARGS, chromium_path
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--url", required=True, help="the running service, e.g. http://127.0.0.1:8000")
+    parser.add_argument(
+        "--url", required=True, help="the running service, e.g. http://127.0.0.1:8000"
+    )
     parser.add_argument("--shots", help="also save full-page screenshots under this path prefix")
     args = parser.parse_args()
     with sync_playwright() as pw:
@@ -221,7 +224,13 @@ def main() -> None:
         )
         for viewport in VIEWPORTS:
             for profile in (None, PROFILE):
-                print(json.dumps(measure(browser, args.url, viewport=viewport, profile=profile, shots=args.shots)))
+                print(
+                    json.dumps(
+                        measure(
+                            browser, args.url, viewport=viewport, profile=profile, shots=args.shots
+                        )
+                    )
+                )
         browser.close()
 
 

@@ -144,8 +144,9 @@ def build_verdict(
     Returns a JSON-shaped mapping: ``headline`` (one sentence), ``withheld`` (the read is too
     unreliable for verdicts that rest on an absence), ``findings`` (``kind`` law, claim,
     profile or notable; ``severity`` high, moderate, low or info; ``title``, ``why``, ``items``,
-    ``sources``; by severity, and within one severity law, claim, profile, notable), ``flag_order`` (every flag id, heaviest first), ``other_flags`` (the ids of
-    the flags with something to show that the findings do not already cover), ``free_of`` and
+    ``sources``; by severity, and within one severity law, claim, profile, notable),
+    ``flag_order`` (every flag id, heaviest first), ``other_flags`` (the ids of the flags with
+    something to show that the findings do not already cover), ``free_of`` and
     ``nothing_found`` (``{id, label}`` of flags that found nothing; empty when withheld).
     """
     withheld = not reliability.verdicts
