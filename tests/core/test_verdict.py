@@ -127,6 +127,35 @@ CASES: list[tuple[str, dict[str, Any], Any, str]] = [
         "a rinse-off-only preservative (Annex V) is never 'EU restricted: not found'",
     ),
     (
+        "Ingredients: Aqua, Homosalate 9%, Phenoxyethanol 1.5 %",
+        {},
+        lambda v: (
+            v["findings"][0]["id"] == "eu_above_limit"
+            and v["findings"][0]["kind"] == "law"
+            and "7,34 %" in v["findings"][0]["why"]
+            and [i["name"] for i in v["findings"][0]["items"]] == ["Homosalate", "Phenoxyethanol"]
+        ),
+        "a printed amount above the EU maximum is the law's finding",
+    ),
+    (
+        "Ingredients: Aqua, Homosalate 7%, Phenoxyethanol 1%, Glycerin 50%",
+        {},
+        lambda v: "eu_above_limit" not in ids(v["findings"]),
+        "at or under the maximum, or no EU limit at all: nothing said",
+    ),
+    (
+        "Ingredients: Aqua, Salicylic Acid 2.5%",
+        {},
+        lambda v: "eu_above_limit" not in ids(v["findings"]),
+        "between limits that differ by product type: undecidable, nothing said, never a guess",
+    ),
+    (
+        "Ingredients: Aqua, Salicylic Acid 3.5%",
+        {},
+        lambda v: ids(v["findings"])[0] == "eu_above_limit" and "3.0%" in v["findings"][0]["why"],
+        "above the highest limit of every product type",
+    ),
+    (
         "Ingredients: Aqua, Glycerin, Squalane",
         {"vegan": True},
         lambda v: ids(v["findings"]) == ["vegan_depends"] and v["findings"][0]["severity"] == "low",

@@ -1,12 +1,13 @@
 """The verdict: what matters most about this product for this shopper, first. Pure: no I/O.
 
-It is read from the findings the summary already holds, never from new facts: what the law
-says (an ingredient banned in EU cosmetics), what the pack claims and the list contradicts, what
-the shopper's profile asks, then the few flags worth knowing for anyone (pregnancy caution, sun
-sensitivity, formaldehyde releasers, fragrance). Each entry names its items and sources. The
-other flags are listed by weight, heaviest first (``flag_order``) so every client shows them in
-the same order; flags that found nothing become positive badges (``free_of``, "Paraben-free")
-only when the read is reliable, since an absence in a half-read list proves nothing.
+It is read from the findings the summary already holds and the amounts printed on the label,
+never from new facts: what the law says (an ingredient banned in EU cosmetics, a printed amount
+above the EU maximum), a pack claim the list contradicts, what the shopper's profile asks, then
+the few flags worth knowing for anyone (pregnancy caution, sun sensitivity, formaldehyde
+releasers, fragrance). Each entry names its items and sources. The other flags are listed by
+weight, heaviest first (``flag_order``), so every client shows them in the same order; flags
+that found nothing become positive badges (``free_of``, "Paraben-free") only when the read is
+reliable, since an absence in a half-read list proves nothing.
 """
 
 from __future__ import annotations
@@ -137,9 +138,13 @@ def build_verdict(
     for_you: Sequence[Finding],
     flags: Sequence[Finding],
     claims: Sequence[Finding],
+    above_limit: Sequence[Finding] = (),
     profile_set: bool = False,
 ) -> dict[str, Any]:
     """The verdict block: a headline, the findings by severity, the flags' order and badges.
+
+    ``above_limit``: items whose printed percentage is above every EU maximum for them (each
+    with ``percent``, ``annex``, ``ref``, ``max_concentration``, ``product_type``, ``source``).
 
     Returns a JSON-shaped mapping: ``headline`` (one sentence), ``withheld`` (the read is too
     unreliable for verdicts that rest on an absence), ``findings`` (``kind`` law, claim,
@@ -164,6 +169,23 @@ def build_verdict(
                 f"Listed in Annex II of the EU Cosmetics Regulation: {_names(banned['items'])}.",
                 banned["items"],
                 banned.get("sources", ()),
+            )
+        )
+    if above_limit:
+        findings.append(
+            _entry(
+                "law",
+                "eu_above_limit",
+                "high",
+                "Above the EU maximum",
+                " ".join(
+                    f"The label gives {i['name']} {i['percent']}; Annex {i['annex']}/{i['ref']} "
+                    f"allows at most {i['max_concentration']}"
+                    + (f" ({i['product_type']})." if i.get("product_type") else ".")
+                    for i in above_limit
+                ),
+                above_limit,
+                [str(i["source"]) for i in above_limit],
             )
         )
     for claim in claims:
