@@ -138,3 +138,16 @@ def test_labels_mean_what_they_say(page: Any, server: LiveServer) -> None:
     assert card.locator(".facts li").first.inner_text().startswith("Humectant")
     assert "denaturant" in card.locator(".minor-uses").inner_text()
     snap(page, "verdict-labels")
+
+
+def test_a_scented_list_without_fragrance_is_never_fragrance_free(
+    page: Any, server: LiveServer
+) -> None:
+    paste(page, server, "Ingredients: Aqua, Glycerin, Cetearyl Alcohol, Linalool, Limonene")
+    assert "Fragrance-free" not in page.locator("#summary").inner_text()
+    assert "Paraben-free" in page.locator("#free-of").inner_text()
+    page.locator("#other-flags > summary").click()
+    card = page.locator('#flag-list [data-flag="fragrance"]')
+    assert card.locator("h4").inner_text().startswith("No “fragrance” listed, but scented")
+    card.get_by_role("button", name="Linalool: open its card").click()
+    assert page.locator("#item-4 details").get_attribute("open") is not None

@@ -215,6 +215,13 @@ function flagCard(f, onOpen) {
     label = "May be animal-derived";
     items = [];
   }
+  if (f.id === "fragrance" && f.status === "absent") {
+    // Not "Fragrance-free": the scented ingredients it lists are the point of this card.
+    return h("li", { class: "finding", dataset: { flag: f.id } },
+      h("h4", null, "No “fragrance” listed, but scented ingredients are"),
+      f.detail ? h("p", null, f.detail) : null,
+      chipList(f.not_counted || [], onOpen));
+  }
   return h("li", { class: "finding", dataset: { flag: f.id } },
     h("h4", null, label),
     f.detail ? h("p", null, f.detail) : null,
