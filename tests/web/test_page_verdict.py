@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import LiveServer, snap
+from tests.web.conftest import LABELS, LiveServer, snap
 from tests.web.measure import PROFILE, measure_page
 from tests.web.test_page_navigation import axe_violations
 from tests.web.test_page_report import paste
@@ -49,6 +49,7 @@ def test_the_verdict_is_on_the_first_screen_and_the_list_close_below(
     assert m["tabs_to_list"] is not None and m["tabs_to_list"] <= 25, m
     assert m["keys_via_skip_link"] == 4, m
     assert page.evaluate("location.hash") == ""  # the jump leaves share links alone
+    assert axe_violations(page) == []
     snap(page, f"verdict-{viewport}-{'profile' if profile else 'none'}")
 
 
@@ -151,3 +152,26 @@ def test_a_scented_list_without_fragrance_is_never_fragrance_free(
     assert card.locator("h4").inner_text().startswith("No “fragrance” listed, but scented")
     card.get_by_role("button", name="Linalool: open its card").click()
     assert page.locator("#item-4 details").get_attribute("open") is not None
+
+
+@pytest.mark.usefixtures("tesseract")
+def test_a_photo_too_blurred_to_read_gets_the_servers_reason(
+    page: Any, server: LiveServer, tmp_path: Any
+) -> None:
+    from PIL import Image, ImageFilter
+
+    blurred = tmp_path / "blurred.png"
+    with Image.open(LABELS / "clean.png") as im:
+        im.convert("L").filter(ImageFilter.GaussianBlur(5)).save(blurred)
+    page.goto(server.url + "/")
+    page.set_input_files("#photo-file", str(blurred))
+    page.locator("#report").wait_for(state="visible")
+    page.locator("#working").wait_for(state="hidden")
+    reliability = page.locator(".reliability")
+    assert "unreadable" in (reliability.get_attribute("class") or "")
+    text = reliability.inner_text()
+    # The server's reason (blurred, dark or small, or no text), not "photograph the other side".
+    assert "Re-take it in focus" in text, text
+    assert "Photograph the side of the pack" not in text
+    assert page.locator("#verdict").count() == 0 and page.locator("#free-of").count() == 0
+    snap(page, "verdict-photo-unreadable")
