@@ -134,6 +134,17 @@ def test_labels_mean_what_they_say(page: Any, server: LiveServer) -> None:
     assert rows["Glycerin"].startswith("Humectant")
     assert "fragrance" not in rows["Citric Acid"].lower()
     assert "denaturant" not in rows["Glycerin"].lower()
+    # Chromium's own accessible names: a row is not read out with its "▸" glyph, and a chip
+    # says what it does.
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")
+    names = {
+        (n.get("role") or {}).get("value"): (n.get("name") or {}).get("value", "")
+        for n in tree["nodes"]
+        if "Glycerin" in (n.get("name") or {}).get("value", "")
+    }
+    assert names["DisclosureTriangle"].startswith("2. Glycerin")
+    assert not names["DisclosureTriangle"].endswith(("▸", "▾")), names
+    assert names["button"] == "Glycerin: open its card", names
     page.locator("#item-2 summary").click()
     card = page.locator("#item-2 .card")
     assert card.locator(".facts li").first.inner_text().startswith("Humectant")
