@@ -81,6 +81,13 @@ def test_the_verdict_orders_findings_by_severity_and_folds_the_rest(
     button.click()
     assert card.locator(".chips li:not([hidden])").count() == before - 1 + hidden
     assert page.evaluate("document.activeElement.classList.contains('chip')")
+    # A row says how much it matters to you: "may not be vegan" is not an alarm.
+    tags = {
+        name: page.locator(f"#item-{n} .tags").inner_text()
+        for n, name in ((2, "Glycerin"), (55, "Methylparaben"))
+    }
+    assert tags["Glycerin"] == "May matter to you", tags
+    assert tags["Methylparaben"] == "Matters to you", tags
     assert axe_violations(page) == []
     snap(page, "verdict-folds-open")
 

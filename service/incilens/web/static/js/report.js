@@ -44,9 +44,21 @@ export function concernPositions(report) {
   return out;
 }
 
-function forYouPositions(report) {
-  const out = new Set();
-  for (const finding of report.summary.for_you || []) for (const item of finding.items || []) out.add(item.position);
+const SEVERITY_RANK = { high: 0, moderate: 1, low: 2, info: 3 };
+
+/** Position → the heaviest severity of the profile findings that name it. */
+function forYouSeverity(report) {
+  const out = new Map();
+  const verdict = report.summary.verdict;
+  const findings = verdict
+    ? verdict.findings.filter((f) => f.kind === "profile")
+    : (report.summary.for_you || []).map((f) => ({ ...f, severity: "high" }));
+  for (const f of findings) {
+    for (const item of f.items || []) {
+      const now = out.get(item.position);
+      if (!now || SEVERITY_RANK[f.severity] < SEVERITY_RANK[now]) out.set(item.position, f.severity);
+    }
+  }
   return out;
 }
 
@@ -366,12 +378,14 @@ export function buildCard(item) {
 /** Render every item as a compact row that expands into its card (built when first opened). */
 export function renderRows(el, report) {
   clear(el);
-  const mine = forYouPositions(report);
+  const mine = forYouSeverity(report);
   for (const item of report.ingredients) {
     const name = item.ingredient ? item.ingredient.display_name : item.read_as || item.text;
     const functions = itemUses(item).main.map((f) => f.toLowerCase()).slice(0, 3);
     const tags = [];
-    if (mine.has(item.position)) tags.push(h("span", { class: "badge concern-high" }, "Matters to you"));
+    const severity = mine.get(item.position);
+    if (severity === "high" || severity === "moderate") tags.push(h("span", { class: ["badge", `concern-${severity}`] }, "Matters to you"));
+    else if (severity) tags.push(h("span", { class: "badge concern-low" }, "May matter to you"));
     if (item.ocr && item.ocr.low_confidence) tags.push(h("span", { class: "badge concern-unknown" }, "Hard to read"));
     for (const note of item.notes || []) if (note.kind === "may_contain" || note.kind === "nano") tags.push(h("span", { class: "badge concern-unknown" }, note.kind === "nano" ? "Nano" : "May contain"));
     const summary = h("summary", null,
