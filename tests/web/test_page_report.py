@@ -110,15 +110,17 @@ def test_pasted_text_gives_summary_then_rows(page: Any, server: LiveServer) -> N
     summary = page.locator("#summary")
     assert "8 of 9 items were recognised" in summary.inner_text()
     assert "Xyzzyplum Extract" in summary.locator(".reliability").inner_text()
-    fragrance = page.locator('#flag-list [data-flag="fragrance"]')
+    # Fragrance is worth knowing for anyone: it is in the verdict, not in the folded flags.
+    fragrance = page.locator('#verdict [data-finding="fragrance"]')
     assert "Parfum" in fragrance.inner_text()
+    assert "Linalool" in fragrance.inner_text()  # not counted, and why
     # No photo for text; the report takes focus so screen readers start there.
     assert page.locator("#photo").is_hidden()
     assert page.evaluate("document.activeElement.id") == "report-title"
     assert "Report ready: 9 ingredients" in page.locator("#status").inner_text()
 
     # A flag's ingredient opens its row, and the card holds every fact.
-    fragrance.get_by_role("button", name="Parfum").click()
+    fragrance.get_by_role("button", name="Parfum: open its card").click()
     card = page.locator("#item-3 .card")
     text = card.inner_text()
     for label in ("What it does", "Pore clogging", "Irritancy", "Vegan", "Pregnancy", "Sun"):
@@ -145,16 +147,16 @@ def test_profile_changes_the_summary_and_stays_in_the_browser(
         page.select_option("#p-skin", "sensitive")
     body = json.loads(sent.value.post_data or "{}")
     assert body["profile"]["skin_type"] == "sensitive"
-    page.locator("#for-you-list").wait_for()
+    page.locator('#verdict [data-kind="profile"]').first.wait_for()
     page.locator("#working").wait_for(state="hidden")
-    for_you = page.locator("#for-you-list").inner_text()
+    for_you = page.locator("#verdict").inner_text()
     assert "Common irritants for reactive skin" in for_you and "Parfum" in for_you
-    assert "Retinol" in for_you  # not ideal for sensitive skin
+    assert "Retinol" in page.locator('[data-finding="not_ideal"]').text_content()
 
     with page.expect_request("**/v1/analyze/text") as sent:
         page.fill("#p-avoid", "phenoxyethanol")
     assert json.loads(sent.value.post_data or "{}")["profile"]["avoid"] == ["phenoxyethanol"]
-    page.locator('#for-you-list [data-finding="avoid"]').wait_for()
+    page.locator('#verdict [data-finding="avoid"]').wait_for()
     assert "Phenoxyethanol" in page.locator('[data-finding="avoid"]').inner_text()
     assert "phenoxyethanol" in page.locator("#profile-summary").inner_text()
     snap(page, "profile-report")
@@ -189,7 +191,7 @@ def test_profile_change_on_a_photo_keeps_the_outlines(page: Any, server: LiveSer
     page.locator("#profile-panel summary").click()
     with page.expect_request("**/v1/analyze/text"):
         page.fill("#p-avoid", "silicones")
-    page.locator('#for-you-list [data-finding="avoid"]').wait_for()
+    page.locator('#verdict [data-finding="avoid"]').wait_for()
     assert "Dimethicone" in page.locator('[data-finding="avoid"]').inner_text()
     assert page.locator("#photo-frame svg g.outline").count() == outlines
     assert page.locator("#report-title").inner_text() == "Report on your photo"

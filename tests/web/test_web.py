@@ -172,3 +172,27 @@ def test_errors_negotiate_a_page_or_json(
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     else:
         assert response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "not_main", "minor"),
+    [
+        ("glycerin", "Humectant", "Denaturant", "denaturant"),
+        ("citric-acid", "Buffering", "Fragrance", "fragrance"),
+        ("methylparaben", "Preservative", "Fragrance", "fragrance"),
+        ("parfum", "Fragrance", None, None),  # a scent: fragrance is what it does
+    ],
+)
+def test_ingredient_page_shows_what_it_is_used_for_first(
+    client: FlaskClient, name: str, first: str, not_main: str | None, minor: str | None
+) -> None:
+    html = client.get(f"/ingredients/{name}").get_data(as_text=True)
+    main = html.split('id="main-functions"', 1)[1].split("</dl>", 1)[0]
+    assert main.split("<dt>", 1)[1].startswith(first)
+    if not_main:
+        assert f"<dt>{not_main}</dt>" not in main
+    if minor:
+        note = html.split('id="minor-functions"', 1)[1].split("</p>", 1)[0]
+        assert minor in note
+    else:
+        assert 'id="minor-functions"' not in html

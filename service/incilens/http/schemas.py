@@ -140,13 +140,26 @@ class MatchModel(_Open):
     """How an item was matched."""
 
     inci_name: str | None = Field(
-        None, description="The CosIng spelling of the matched entry (compact view: in `ingredient`)."
+        None, description="The CosIng spelling of the entry (compact view: in `ingredient`)."
     )
     id: str | None = Field(None, description="The entry's id (compact view: in `ingredient`).")
     score: float
     method: Literal["exact", "synonym", "normalized", "ocr", "fuzzy"]
     matched_name: str
     read_as: str | None = Field(None, description="As read (compact view: the item's `read_as`).")
+
+
+class UsesModel(_Open):
+    """An item's CosIng functions, ranked: what it is used for first, minor ones apart."""
+
+    main: list[str] = Field(
+        description="What the ingredient is used for, most telling first (never a minor one "
+        "unless it has nothing else; FRAGRANCE and PERFUMING are main only for a scent)."
+    )
+    minor: list[str] = Field(
+        description="Functions CosIng lists that are rarely why it is in a product "
+        "(fragrance, perfuming, denaturant, oral care, flavouring)."
+    )
 
 
 class ItemModel(_Open):
@@ -160,6 +173,7 @@ class ItemModel(_Open):
     read_as: str
     match: MatchModel | None
     ingredient: dict[str, Any] | None
+    uses: UsesModel | None = Field(None, description="Null when the item is unrecognised.")
     concern: Literal["none", "low", "moderate", "high", "unknown"]
     reasons: list[dict[str, Any]] | None = Field(
         None,
@@ -181,6 +195,38 @@ class ListModel(_Open):
     may_contain: bool
 
 
+class VerdictFinding(_Open):
+    """One line of the verdict, naming the items behind it."""
+
+    kind: Literal["law", "claim", "profile", "notable"]
+    id: str = Field(description="The flag, profile finding or 'claim_<claim>' it comes from.")
+    severity: Literal["high", "moderate", "low", "info"]
+    title: str
+    why: str
+    items: list[dict[str, Any]] = Field(description="{position, name, start, end} of each item.")
+    sources: list[str]
+
+
+class VerdictModel(_Open):
+    """What matters most for this shopper and product, first; the same order for every client."""
+
+    headline: str = Field(description="One sentence: the first finding, or why there is none.")
+    withheld: bool = Field(description="The read is too unreliable for absence-based verdicts.")
+    findings: list[VerdictFinding] = Field(
+        description="By severity; within one severity: law, pack claim, profile, the rest."
+    )
+    flag_order: list[str] = Field(description="Every flag id of summary.flags, heaviest first.")
+    other_flags: list[str] = Field(
+        description="Flags with something to show that the findings do not cover, in order."
+    )
+    free_of: list[dict[str, str]] = Field(
+        description="{id, label} positive badges ('Paraben-free'); empty when withheld."
+    )
+    nothing_found: list[dict[str, str]] = Field(
+        description="{id, label} of other checks that found nothing; empty when withheld."
+    )
+
+
 class SummaryModel(_Open):
     """Counts and reliability first, then what matters, flags, claims and actives."""
 
@@ -191,6 +237,7 @@ class SummaryModel(_Open):
     claims: list[dict[str, Any]]
     notable_actives: list[dict[str, Any]]
     concern_counts: dict[str, int]
+    verdict: VerdictModel | None = Field(None, description="Null only from an older server.")
 
 
 class ReportResponse(_Open):

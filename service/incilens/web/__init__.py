@@ -16,6 +16,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
+from incilens.core.functions import rank_functions
 from incilens.core.profile import CONCERNS, SKIN_TYPES
 from incilens.http.state import get_kb
 from incilens.version import __version__
@@ -126,9 +127,13 @@ def ingredient(name: str) -> ResponseReturnValue:
     if found is None:
         return render_template("not_found.html", name=name, suggestions=_suggestions(name)), 404
     catalogue = kb.sources
+    by_name = {f["name"]: f for f in found.functions}
+    main, minor = rank_functions(by_name, found.flag_ids)
     return render_template(
         "ingredient.html",
         ing=found.to_dict(),
+        main_functions=[by_name[n] for n in main],
+        minor_functions=[by_name[n] for n in minor],
         source_details={s: catalogue[s] for s in found.sources if s in catalogue},
         kb_version=kb.version,
     )

@@ -13,6 +13,7 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from incilens.core.claims import ClaimMention
 from incilens.core.models import CONCERN_LEVELS, Ingredient, IngredientList, Resolved
@@ -22,6 +23,7 @@ from incilens.core.report.context import Context
 from incilens.core.report.flags import actives, product_flags
 from incilens.core.report.model import Counts, Item, Reliability, Report, Summary
 from incilens.core.report.personal import for_you
+from incilens.core.report.verdict import build_verdict
 
 __all__ = ["UNREADABLE_CONFIDENCE", "build_report", "photo_reliability"]
 
@@ -87,8 +89,67 @@ def photo_reliability(report: Report, mean_confidence: float, words: int) -> Rep
         f"{mean_confidence:.0f} of 100). "
     ) + "Re-take it in focus, closer and in even light, or paste the list as text."
     reliability = Reliability("unreadable", report.reliability.recognised_share, message)
-    summary = dataclasses.replace(report.summary, reliability=reliability)
+    summary = _with_verdict(
+        dataclasses.replace(report.summary, reliability=reliability), report.profile, report.items
+    )
     return dataclasses.replace(report, reliability=reliability, summary=summary)
+
+
+def _with_verdict(summary: Summary, profile: Profile, items: Sequence[Item]) -> Summary:
+    """The summary with its verdict, read from its own findings and the printed amounts."""
+    verdict = build_verdict(
+        reliability=summary.reliability,
+        counts=summary.counts,
+        for_you=summary.for_you,
+        flags=summary.flags,
+        claims=summary.claims,
+        above_limit=_above_limits(items),
+        profile_set=not profile.empty,
+    )
+    return dataclasses.replace(summary, verdict=verdict)
+
+
+def _percents(text: str) -> set[float]:
+    return {float(v.replace(",", ".")) for v in _PERCENT.findall(text)}
+
+
+def _above_limits(items: Sequence[Item]) -> list[dict[str, Any]]:
+    """Items whose printed percentage is above every EU maximum for them, with the rows.
+
+    Only when it can be decided: every annex III, V and VI row of the entry (not conditional)
+    states a percentage, and the printed amount is above the highest percentage any of them
+    names. Limits that differ by product type ("(a) 3.0 % (b) 2.0 %") with an amount between
+    them cannot be decided without the product type, and nothing is said.
+    """
+    out = []
+    for item in items:
+        printed = item.resolved.token.percent
+        if item.ingredient is None or not printed:
+            continue
+        amount = _percents(printed)
+        rows = [
+            f
+            for f in item.ingredient.eu
+            if f["annex"] in ("III", "V", "VI") and not f.get("conditional")
+        ]
+        limits = [_percents(f.get("max_concentration", "")) for f in rows]
+        if len(amount) != 1 or not rows or not all(limits):
+            continue
+        highest = max(max(lim) for lim in limits)
+        if max(amount) > highest:
+            row = rows[[max(lim) for lim in limits].index(highest)]
+            out.append(
+                {
+                    **item.ref(),
+                    "percent": printed,
+                    "annex": row["annex"],
+                    "ref": row["ref"],
+                    "max_concentration": row["max_concentration"],
+                    "product_type": row.get("product_type", ""),
+                    "source": row["source"],
+                }
+            )
+    return out
 
 
 def _max_percent(ingredient: Ingredient) -> float | None:
@@ -241,6 +302,7 @@ def build_report(
         notable_actives=tuple(actives(ctx)),
         concern_counts={level: levels.get(level, 0) for level in CONCERN_LEVELS},
     )
+    summary = _with_verdict(summary, profile, items)
     return Report(
         text_length=len(text),
         lists=tuple(lists),

@@ -108,7 +108,9 @@ def _eu(ctx: Context) -> list[dict[str, Any]]:
                 conditional.append({**entry, "why": f"prohibited only {fact['condition']}"})
             elif fact["annex"] == "II":
                 prohibited.append(entry)
-            elif fact["annex"] == "III":
+            elif fact["annex"] in ("III", "V", "VI"):
+                # Annex V (preservatives) and VI (UV filters) set limits too: a rinse-off-only
+                # preservative must never leave this flag "absent".
                 restricted.append(entry)
     return [
         make_flag(ctx, "eu_prohibited", prohibited, not_counted=conditional),
@@ -116,7 +118,8 @@ def _eu(ctx: Context) -> list[dict[str, Any]]:
             ctx,
             "eu_restricted",
             restricted,
-            detail="Allowed only within the conditions listed for each item.",
+            detail="Allowed in the EU only within the limits listed for each item (maximum "
+            "concentration, product types, label warnings).",
             not_counted=[],
         ),
     ]

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from incilens.core.claims import ClaimMention
+from incilens.core.functions import rank_functions
 from incilens.core.models import CONCERN_LEVELS, Ingredient, IngredientList, Match, Resolved
 from incilens.core.profile import Profile
 
@@ -57,6 +58,16 @@ class Item:
         if self.concern not in CONCERN_LEVELS:
             raise ValueError(f"concern must be one of {CONCERN_LEVELS}")
 
+    @cached_property
+    def uses(self) -> dict[str, list[str]] | None:
+        """The entry's CosIng functions, main uses first and minor ones apart (None: unknown)."""
+        if self.ingredient is None:
+            return None
+        main, minor = rank_functions(
+            (f["name"] for f in self.ingredient.functions), self.ingredient.flag_ids
+        )
+        return {"main": main, "minor": minor}
+
     @property
     def match(self) -> Match | None:
         """How the item was matched, or None when unrecognised."""
@@ -90,6 +101,7 @@ class Item:
             "read_as": self.read_as,
             "match": match.to_dict() if match else None,
             "ingredient": self.ingredient.to_dict() if self.ingredient and not slim else None,
+            "uses": {k: list(v) for k, v in self.uses.items()} if self.uses else None,
             "concern": self.concern,
             "reasons": [dict(r) for r in self.reasons],
             "notes": [dict(n) for n in self.notes],
@@ -181,6 +193,7 @@ class Summary:
     claims: tuple[Finding, ...] = ()
     notable_actives: tuple[Finding, ...] = ()
     concern_counts: Mapping[str, int] = field(default_factory=dict)
+    verdict: Finding | None = None  # see core.report.verdict: what matters most, first
 
     def flag(self, flag_id: str) -> Finding | None:
         """The product flag ``flag_id`` ("fragrance", "vegan", "eu_prohibited" ...), if any."""
@@ -196,6 +209,7 @@ class Summary:
             "claims": list(self.claims),
             "notable_actives": list(self.notable_actives),
             "concern_counts": dict(self.concern_counts),
+            "verdict": dict(self.verdict) if self.verdict is not None else None,
         }
 
 

@@ -24,6 +24,7 @@ const el = {
   photo: $("photo"), photoFrame: $("photo-frame"), photoCaption: $("photo-caption"),
   photoZoom: $("photo-zoom"), reportBody: $("report-body"),
   onlyMine: $("only-mine"), rows: $("rows"), rowsCount: $("rows-count"),
+  skipToRows: $("skip-to-rows"), rowsTitle: $("rows-title"),
 };
 
 const allowed = allowedValues(el.profileForm);
@@ -119,12 +120,18 @@ function showReport(report, kind, { moveFocus = true } = {}) {
   }
   renderRows(el.rows, report);
   el.rows.closest("section").hidden = !report.ingredients.length;
+  el.skipToRows.hidden = !report.ingredients.length;
+  el.skipToRows.textContent = `Go to the ${report.ingredients.length} ${report.ingredients.length === 1 ? "ingredient" : "ingredients"}`;
   el.share.hidden = kind !== "text";
   el.shareBox.hidden = true;
   applyFilter();
   const n = report.summary.counts.items;
   say(report.list_found ? `Report ready: ${n} ${n === 1 ? "ingredient" : "ingredients"}.` : "No ingredient list was found.");
-  if (moveFocus) el.reportTitle.focus();
+  if (moveFocus) {
+    // The report starts at the top of the screen, so its verdict is on the first screen.
+    el.reportTitle.scrollIntoView({ block: "start", behavior: "instant" });
+    el.reportTitle.focus({ preventScroll: true });
+  }
 }
 
 function applyFilter() {
@@ -334,6 +341,12 @@ el.profileClear.addEventListener("click", () => {
   say("Your profile was removed from this browser.");
 });
 el.onlyMine.addEventListener("change", applyFilter);
+el.skipToRows.addEventListener("click", (e) => {
+  // A jump, not a navigation: the URL fragment holds share links, so it is left alone.
+  e.preventDefault();
+  el.rowsTitle.scrollIntoView({ block: "start", behavior: "instant" });
+  el.rowsTitle.focus({ preventScroll: true });
+});
 el.share.addEventListener("click", share);
 el.clear.addEventListener("click", startOver);
 window.addEventListener("hashchange", openSharedLink);
