@@ -7,7 +7,11 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import LABELS, LiveServer, snap, wait_until
+from tests.web.conftest import LABELS, LiveServer, PageWatch, snap, wait_until
+
+# The page asks for the compact report and loads each record when its card is opened.
+ANALYZE_TEXT = "**/v1/analyze/text?view=compact"
+ANALYZE_IMAGE = "**/v1/analyze/image?view=compact"
 
 pytestmark = pytest.mark.slow
 
@@ -143,7 +147,7 @@ def test_profile_changes_the_summary_and_stays_in_the_browser(
     assert page.get_by_role("button", name="Set your profile").is_visible()
 
     page.locator("#profile-panel summary").click()
-    with page.expect_request("**/v1/analyze/text") as sent:
+    with page.expect_request(ANALYZE_TEXT) as sent:
         page.select_option("#p-skin", "sensitive")
     body = json.loads(sent.value.post_data or "{}")
     assert body["profile"]["skin_type"] == "sensitive"
@@ -153,7 +157,7 @@ def test_profile_changes_the_summary_and_stays_in_the_browser(
     assert "Common irritants for reactive skin" in for_you and "Parfum" in for_you
     assert "Retinol" in page.locator('[data-finding="not_ideal"]').text_content()
 
-    with page.expect_request("**/v1/analyze/text") as sent:
+    with page.expect_request(ANALYZE_TEXT) as sent:
         page.fill("#p-avoid", "phenoxyethanol")
     assert json.loads(sent.value.post_data or "{}")["profile"]["avoid"] == ["phenoxyethanol"]
     page.locator('#verdict [data-finding="avoid"]').wait_for()
@@ -189,14 +193,14 @@ def test_profile_change_on_a_photo_keeps_the_outlines(page: Any, server: LiveSer
     wait_report(page)
     outlines = page.locator("#photo-frame svg g.outline").count()
     page.locator("#profile-panel summary").click()
-    with page.expect_request("**/v1/analyze/text"):
+    with page.expect_request(ANALYZE_TEXT):
         page.fill("#p-avoid", "silicones")
     page.locator('#verdict [data-finding="avoid"]').wait_for()
     assert "Dimethicone" in page.locator('[data-finding="avoid"]').inner_text()
     assert page.locator("#photo-frame svg g.outline").count() == outlines
     assert page.locator("#report-title").inner_text() == "Report on your photo"
     # A new photo goes up with the profile (a JSON form field) and gets the same finding.
-    with page.expect_request("**/v1/analyze/image") as sent:
+    with page.expect_request(ANALYZE_IMAGE) as sent:
         page.set_input_files("#photo-file", str(LABELS / "clean.png"))
     assert b'"avoid":["silicones"]' in (sent.value.post_data_buffer or b"")
     wait_report(page)
@@ -247,3 +251,43 @@ def test_server_text_is_never_inserted_as_html(page: Any, server: LiveServer) ->
     assert page.evaluate("window.__pwned") is None
     page.locator("#rows .row:nth-child(2) summary").click()
     assert page.locator("#rows img").count() == 0
+
+
+def test_cards_load_their_record_once_and_survive_a_failed_load(
+    page: Any, server: LiveServer, watch: PageWatch
+) -> None:
+    watch.allowed_console.append("ERR_FAILED")  # the record load this test cuts off
+    # The page gets the compact report: no item carries its full record.
+    with page.expect_response(ANALYZE_TEXT) as answer:
+        paste(page, server)
+    report = answer.value.json()
+    assert all(
+        "functions" not in item["ingredient"] for item in report["ingredients"] if item["ingredient"]
+    )
+    records: list[str] = []
+    page.on("request", lambda r: records.append(r.url) if "/v1/ingredients/" in r.url else None)
+
+    # Nasty case first: the record cannot be fetched. The card says so and offers a retry.
+    page.route("**/v1/ingredients/glycerin", lambda route: route.abort())
+    page.locator("#item-2 summary").click()
+    failed = page.locator("#item-2 .card-loading")
+    failed.get_by_role("button", name="Try again").wait_for()
+    assert "could not be loaded" in failed.inner_text()
+    page.unroute("**/v1/ingredients/glycerin")
+    failed.get_by_role("button", name="Try again").click()
+    card = page.locator("#item-2 .card")
+    assert "Humectant" in card.inner_text()  # the record's function explanations are there
+    assert page.locator("#item-2 .card-loading").count() == 0
+
+    # The card has what the full view would show: the record's concern reasons among them.
+    page.locator("#item-7 summary").click()
+    retinol = page.locator("#item-7 .card").inner_text()
+    assert "Pregnancy" in retinol and "EU status" in retinol and "concern" in retinol.lower()
+
+    # Closing and opening again asks for nothing more.
+    asked = len(records)
+    page.locator("#item-7 summary").click()
+    page.locator("#item-7 summary").click()
+    assert page.locator("#item-7 .card").count() == 1
+    assert len(records) == asked
+    assert [u.rsplit("/", 1)[-1] for u in records] == ["glycerin", "glycerin", "retinol"]

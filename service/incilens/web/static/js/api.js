@@ -81,10 +81,14 @@ function abortError() {
   return new DOMException("The request was cancelled.", "AbortError");
 }
 
-/** POST /v1/analyze/text. */
+// The page asks for the compact report (each recognised item without its full record, a
+// quarter of the bytes) and loads a record when its card is first opened (loadRecord).
+const VIEW = "?view=compact";
+
+/** POST /v1/analyze/text (compact view). */
 export function analyzeText(text, profile, { signal, timeoutMs = 60000 } = {}) {
   return request(
-    "/v1/analyze/text",
+    "/v1/analyze/text" + VIEW,
     { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text, profile }), signal },
     timeoutMs,
   );
@@ -100,7 +104,7 @@ export function analyzeImage(file, profile, { signal, onProgress = () => {}, onU
     const form = new FormData();
     form.append("image", file, "photo");
     form.append("profile", JSON.stringify(profile));
-    xhr.open("POST", "/v1/analyze/image");
+    xhr.open("POST", "/v1/analyze/image" + VIEW);
     xhr.setRequestHeader("Accept", "application/json");
     xhr.timeout = timeoutMs;
     xhr.upload.addEventListener("progress", (e) => {
@@ -132,6 +136,22 @@ export function analyzeImage(file, profile, { signal, onProgress = () => {}, onU
     }
     xhr.send(form);
   });
+}
+
+const records = new Map();
+
+/**
+ * The full record behind a compact item (GET its `record` link), once per page: the promise is
+ * kept, so opening the same ingredient twice asks once; a failed load is forgotten so it can be
+ * tried again. The server's ETag and Cache-Control let the browser keep it across pages too.
+ */
+export function loadRecord(url, { timeoutMs = 15000 } = {}) {
+  if (!records.has(url)) {
+    const pending = request(url, { method: "GET" }, timeoutMs);
+    pending.catch(() => records.delete(url));
+    records.set(url, pending);
+  }
+  return records.get(url);
 }
 
 /** GET /v1/ingredients?q= (search and autocomplete). */

@@ -1,6 +1,6 @@
 // The analysis page: inputs, working state, errors, profile, share links and the report.
 
-import { analyzeImage, analyzeText, ApiError } from "./api.js";
+import { analyzeImage, analyzeText, ApiError, loadRecord } from "./api.js";
 import { debounce, formatBytes } from "./dom.js";
 import { renderPhoto } from "./photo.js";
 import {
@@ -118,7 +118,7 @@ function showReport(report, kind, { moveFocus = true } = {}) {
   if (withPhoto) {
     renderPhoto({ frame: el.photoFrame, caption: el.photoCaption, zoom: el.photoZoom }, state.photoUrl, report, openItem);
   }
-  renderRows(el.rows, report);
+  renderRows(el.rows, report, { loadRecord });
   el.rows.closest("section").hidden = !report.ingredients.length;
   el.skipToRows.hidden = !report.ingredients.length;
   el.skipToRows.textContent = `Go to the ${report.ingredients.length} ${report.ingredients.length === 1 ? "ingredient" : "ingredients"}`;

@@ -375,8 +375,46 @@ export function buildCard(item) {
   return card;
 }
 
-/** Render every item as a compact row that expands into its card (built when first opened). */
-export function renderRows(el, report) {
+/**
+ * A compact item with its full record put back: the record, its concern reasons and the match's
+ * names (what the compact view leaves out because the record says it).
+ */
+export function withRecord(item, record) {
+  return {
+    ...item,
+    ingredient: record,
+    reasons: item.reasons || (record.concern && record.concern.reasons) || [],
+    match: item.match && { ...item.match, id: record.id, inci_name: record.inci_name, read_as: item.read_as },
+  };
+}
+
+/** Build an item's card into `details`, loading its record first when the item is compact. */
+function openCard(details, item, loadRecord) {
+  const url = item.ingredient && !item.ingredient.functions && item.ingredient.record;
+  if (!url || !loadRecord) {
+    details.append(buildCard(item));
+    return;
+  }
+  const waiting = h("p", { class: "card-loading", role: "status" }, "Loading this ingredient's card…");
+  details.append(waiting);
+  loadRecord(url).then(
+    (record) => waiting.replaceWith(buildCard(withRecord(item, record))),
+    (err) => {
+      const retry = h("button", { type: "button" }, "Try again");
+      retry.addEventListener("click", () => {
+        waiting.remove();
+        openCard(details, item, loadRecord);
+      });
+      waiting.replaceChildren(`This ingredient's card could not be loaded: ${err.message} `, retry);
+    },
+  );
+}
+
+/**
+ * Render every item as a compact row that expands into its card (built when first opened).
+ * `loadRecord(url)` fetches the full record of an item from a compact report.
+ */
+export function renderRows(el, report, { loadRecord = null } = {}) {
   clear(el);
   const mine = forYouSeverity(report);
   for (const item of report.ingredients) {
@@ -395,7 +433,7 @@ export function renderRows(el, report) {
       tags.length ? h("span", { class: "tags" }, tags) : null);
     const details = h("details", null, summary);
     details.addEventListener("toggle", () => {
-      if (details.open && !details.querySelector(".card")) details.append(buildCard(item));
+      if (details.open && !details.querySelector(".card, .card-loading")) openCard(details, item, loadRecord);
     });
     el.append(h("li", { class: ["row", `concern-row-${item.concern}`], id: `item-${item.position}`, dataset: { position: item.position, concern: item.concern } }, details));
   }
@@ -408,7 +446,7 @@ export function openRow(rowsEl, position) {
   const details = row.querySelector("details");
   if (!details.open) {
     details.open = true;
-    if (!details.querySelector(".card")) details.dispatchEvent(new Event("toggle"));
+    if (!details.querySelector(".card, .card-loading")) details.dispatchEvent(new Event("toggle"));
   }
   for (const other of rowsEl.querySelectorAll(".row.highlight")) other.classList.remove("highlight");
   row.classList.add("highlight");
