@@ -56,6 +56,14 @@ test("a report comes back in the envelope; the body has exactly text and profile
   assert.deepEqual(bare.calls[0].body, { text: "Water" });
 });
 
+test("view: compact asks for the compact report; anything else for the full one", async () => {
+  for (const [view, path] of [["compact", "/v1/analyze/text?view=compact"], ["full", "/v1/analyze/text"], [undefined, "/v1/analyze/text"], ["COMPACT", "/v1/analyze/text"]]) {
+    const fetch = fakeFetch([{ body: { list_found: true } }]);
+    await analyzeText("Water", null, { baseUrl: BASE, fetch, view });
+    assert.equal(fetch.calls[0].url, BASE + path, String(view));
+  }
+});
+
 test("a 4xx is not retried and keeps the server's code and message", async () => {
   const fetch = fakeFetch([{ status: 400, body: { error: { code: "bad_input", message: "Fix the text." } } }]);
   const sleep = recorder();

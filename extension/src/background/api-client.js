@@ -71,7 +71,11 @@ export async function postJson(baseUrl, path, body, opts = {}) {
   return last;
 }
 
-/** Analyse `text` with an optional profile: POST /v1/analyze/text. */
+/**
+ * Analyse `text` with an optional profile: POST /v1/analyze/text. `opts.view: "compact"` asks
+ * for the report without each item's full record (for views that show only the summary and
+ * the items' names and concerns, such as the selection page).
+ */
 export function analyzeText(text, profile, opts = {}) {
   if (typeof text !== "string" || !text.trim()) {
     return Promise.resolve(failure("bad_input", "There is no text to analyse."));
@@ -80,5 +84,6 @@ export function analyzeText(text, profile, opts = {}) {
     return Promise.resolve(failure("text_too_long", `The text is longer than ${MAX_TEXT} characters; select just the ingredient list.`));
   }
   const body = profile ? { text, profile } : { text };
-  return postJson(opts.baseUrl, "/v1/analyze/text", body, opts);
+  const path = opts.view === "compact" ? "/v1/analyze/text?view=compact" : "/v1/analyze/text";
+  return postJson(opts.baseUrl, path, body, opts);
 }

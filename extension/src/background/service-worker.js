@@ -170,7 +170,8 @@ async function handleContextMenuClick(info, tab) {
     }),
     analyze: async (text) => {
       const options = await loadOptions(ext.storage.sync);
-      return analyzeText(text, options.profile, { baseUrl: options.serverUrl, timeoutMs: options.timeoutSeconds * 1000 });
+      // The selection page shows the summary and each item's name and concern: no records.
+      return analyzeText(text, options.profile, { baseUrl: options.serverUrl, timeoutMs: options.timeoutSeconds * 1000, view: "compact" });
     },
   });
 }
