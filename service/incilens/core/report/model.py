@@ -128,6 +128,22 @@ class Item:
 
 #: What a compact item keeps of its match (the names are the record's, ``read_as`` the item's).
 _COMPACT_MATCH = ("method", "score", "matched_name")
+#: What a compact flag entry leaves out: texts that come from the item's record.
+_RECORD_TEXTS = frozenset({"reason", "max_concentration", "product_type", "condition", "warnings"})
+
+
+def _slim_flag(flag: Finding) -> dict[str, Any]:
+    """A flag whose item entries (lists of mappings with a ``position``) lose the record texts."""
+    out: dict[str, Any] = {}
+    for key, value in flag.items():
+        if (
+            isinstance(value, list | tuple)
+            and value
+            and all(isinstance(e, Mapping) and "position" in e for e in value)
+        ):
+            value = [{k: v for k, v in e.items() if k not in _RECORD_TEXTS} for e in value]
+        out[key] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -199,13 +215,18 @@ class Summary:
         """The product flag ``flag_id`` ("fragrance", "vegan", "eu_prohibited" ...), if any."""
         return next((f for f in self.flags if f["id"] == flag_id), None)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form: counts and reliability first, then the verdicts."""
+    def to_dict(self, *, compact: bool = False) -> dict[str, Any]:
+        """Return the JSON form: counts and reliability first, then the verdicts.
+
+        ``compact``: the flags' item entries leave out the texts their records hold (the
+        reason, and an annex row's limits and warnings); each keeps its place, name, source and
+        short keys (annex, ref, status, ratings).
+        """
         return {
             "counts": self.counts.to_dict(),
             "reliability": self.reliability.to_dict(),
             "for_you": list(self.for_you),
-            "flags": list(self.flags),
+            "flags": [_slim_flag(f) for f in self.flags] if compact else list(self.flags),
             "claims": list(self.claims),
             "notable_actives": list(self.notable_actives),
             "concern_counts": dict(self.concern_counts),
@@ -247,7 +268,7 @@ class Report:
         out = {
             "list_found": self.list_found,
             "lists": [lst.to_dict() for lst in self.lists],
-            "summary": self.summary.to_dict(),
+            "summary": self.summary.to_dict(compact=compact),
             "ingredients": ingredients,
             "profile": self.profile.to_dict(),
             "text_length": self.text_length,
