@@ -42,6 +42,8 @@ function handleRequest(request) {
   if (route) {
     return request.respond({ status: 200, headers: route.headers, contentType: contentType(route.file), body: readFileSync(route.file) });
   }
+  // Firefox asks every site for its icon itself (Chromium does not): answered here, not counted.
+  if (parts.pathname === "/favicon.ico") return request.respond({ status: 404, contentType: "text/plain", body: "" });
   const asset = parts.pathname.startsWith("/assets/") ? config.assets[parts.pathname.slice(8)] : null;
   if (asset) {
     return request.respond({ status: 200, headers: asset.headers, contentType: contentType(asset.file), body: readFileSync(asset.file) });
@@ -74,12 +76,14 @@ async function sleep(ms) {
  * the navigation and poll the document instead.
  */
 async function gotoExtensionPage(p, url) {
+  // The old document carries a flag, so a reload of the same URL is not mistaken for done.
+  await p.evaluate(() => { window.__incilensOld = true; }).catch(() => {});
   p.goto(url, { timeout: 0 }).catch(() => {});
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     try {
-      const where = await p.evaluate(() => [location.href, document.readyState]);
-      if (where[0] === url && where[1] === "complete") return;
+      const [href, ready, old] = await p.evaluate(() => [location.href, document.readyState, Boolean(window.__incilensOld)]);
+      if (href === url && ready === "complete" && !old) return null;
     } catch {
       // the document is being replaced
     }
@@ -135,7 +139,10 @@ const COMMANDS = {
   },
 
   async reload({ page: id }) {
-    await page(id).reload({ waitUntil: "load" });
+    const p = page(id);
+    const url = p.url().startsWith("moz-extension:") ? p.url() : await p.evaluate(() => location.href);
+    if (url.startsWith("moz-extension:")) return gotoExtensionPage(p, url);
+    await p.reload({ waitUntil: "load" });
     return null;
   },
 
@@ -213,7 +220,7 @@ for await (const line of lines) {
   try {
     const handler = COMMANDS[command];
     if (!handler) throw new Error(`unknown command ${command}`);
-    answer = { id, ok: true, value: await handler(args || {}) };
+    answer = { id, ok: true, value: (await handler(args || {})) ?? null };
   } catch (err) {
     answer = { id, ok: false, error: String((err && err.stack) || err) };
   }

@@ -222,7 +222,10 @@ class Extension:
 
     def tab_id(self, url: str) -> int:
         """The id of the tab showing ``url`` (a loopback page: the extension may see its URL)."""
-        ids = self.sw("(u) => chrome.tabs.query({url: u}).then(ts => ts.map(t => t.id))", url)
+        ids = self.sw(
+            "(u) => chrome.tabs.query({}).then(ts => ts.filter(t => t.url === u).map(t => t.id))",
+            url,
+        )
         assert len(ids) == 1, ids
         return int(ids[0])
 
