@@ -108,7 +108,8 @@
           if (fresh.text !== model.text) return;
           current.handle = highlight.applyHighlights(fresh, report.ingredients || [], { document: doc });
           current.badge = ui.createBadge(doc, report);
-          found.element.parentNode.insertBefore(current.badge, found.element);
+          const anchor = ui.badgeAnchor(found.element, (el) => root.getComputedStyle(el).display);
+          anchor.parentNode.insertBefore(current.badge, anchor);
         });
       }
       state.current = current;

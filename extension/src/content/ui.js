@@ -124,13 +124,56 @@ p { margin: 6px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
     return card;
   }
 
+  /**
+   * Style a shadow root. A constructable stylesheet (adoptedStyleSheets) is CSSOM, which a
+   * page's Content-Security-Policy does not govern, so the card and badge look the same on a
+   * shop whose policy forbids inline styles; a browser without constructable sheets gets a
+   * <style> element instead.
+   */
+  function styleShadow(doc, shadow) {
+    const view = doc.defaultView;
+    if (view && typeof view.CSSStyleSheet === "function" && "adoptedStyleSheets" in shadow) {
+      try {
+        const sheet = new view.CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        shadow.adoptedStyleSheets = [sheet];
+        return "adopted";
+      } catch {
+        // fall through to the element
+      }
+    }
+    shadow.appendChild(h(doc, "style", { text: CSS }));
+    return "element";
+  }
+
   function shadowHost(doc, id) {
     const host = doc.createElement("div");
     host.setAttribute(UI_ATTR, "");
     if (id) host.id = id;
     const shadow = host.attachShadow({ mode: "open" });
-    shadow.appendChild(h(doc, "style", { text: CSS }));
+    styleShadow(doc, shadow);
     return { host, shadow };
+  }
+
+  /** Displays whose box starts and ends a line of its own (the others flow inside a line). */
+  const INLINE_OR_INTERNAL = /^(inline|contents|ruby|table-|none)/;
+
+  /**
+   * The element the summary badge is inserted before: the list's element itself when it is a
+   * block, else its nearest block ancestor. The badge is a block, so put before an inline
+   * element it would break the line that holds the list's label and first item ("Ingredients:
+   * Water" read as "Ingredients:" and "Water" on two lines); before a block, it only adds a
+   * box between two that already end and start lines. Table cells, rows and sections are
+   * stepped over to the table, whose layout a stray block would break.
+   * `displayOf(el)` is getComputedStyle(el).display in the page; tests pass their own.
+   */
+  function badgeAnchor(el, displayOf) {
+    let node = el;
+    while (node.parentElement && node.parentElement !== node.ownerDocument.body
+      && INLINE_OR_INTERNAL.test(displayOf(node) || "inline")) {
+      node = node.parentElement;
+    }
+    return node;
   }
 
   /** The tooltip: one fixed-position shadow host; show(mark, card) / hide(). */
@@ -195,5 +238,5 @@ p { margin: 6px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
     return host;
   }
 
-  ns.ui = Object.freeze({ buildCard, cardRows, createTooltip, createBadge, CONCERN_LABEL, UI_ATTR });
+  ns.ui = Object.freeze({ buildCard, cardRows, createTooltip, createBadge, badgeAnchor, styleShadow, CONCERN_LABEL, UI_ATTR });
 })(globalThis);
