@@ -97,3 +97,16 @@ test("the shadow root is styled without an inline <style> where constructable sh
   assert.equal(how, typeof real.defaultView.CSSStyleSheet === "function" && "adoptedStyleSheets" in root ? "adopted" : "element");
   if (how === "element") assert.match(root.querySelector("style").textContent, /\.badge \{/);
 });
+
+test("each mark has its own description: name, concern and the safety rows", () => {
+  const report = sampleReport();
+  const retinol = report.ingredients.find((i) => i.text === "Retinol");
+  const aqua = report.ingredients.find((i) => i.text === "Aqua");
+  const said = INCILENS.ui.describe(retinol, report);
+  assert.match(said, /^Retinol: Moderate concern\. /);
+  assert.match(said, /Pregnancy: Caution: /);
+  assert.match(said, /EU status: Annex III\/376/);
+  assert.notEqual(INCILENS.ui.describe(aqua, report), said);
+  const unknown = report.ingredients.find((i) => i.concern === "unknown");
+  assert.equal(INCILENS.ui.describe(unknown, report), `${unknown.text}: Not recognised`);
+});

@@ -69,10 +69,15 @@ def attrs(page: Page, text: str, *names: str) -> list[str | None]:
 def test_the_tooltip_shows_the_ingredient_on_hover_and_on_focus(ext: Extension) -> None:
     page = ext.open("sephora")
     wait_for_marks(page)
-    tabindex, described, concern = attrs(
+    tabindex, shared, concern = attrs(
         page, "Retinol", "tabindex", "aria-describedby", "data-incilens-concern"
     )
-    assert (tabindex, described, concern) == ("0", "incilens-tooltip", "moderate"), ext.browser
+    assert (tabindex, shared, concern) == ("0", None, "moderate"), ext.browser
+    # Each mark describes its own ingredient (no description shared by every mark).
+    retinol_says = attrs(page, "Retinol", "aria-description")[0]
+    assert retinol_says.startswith("Retinol: Moderate concern. "), retinol_says
+    assert "Pregnancy: Caution: " in retinol_says
+    assert attrs(page, "Parfum", "aria-description")[0].startswith("Parfum: Moderate concern")
     hover(page, MARK, "Retinol")
     shown = card(page)
     assert shown["title"] == "Retinol"
@@ -88,8 +93,20 @@ def test_the_tooltip_shows_the_ingredient_on_hover_and_on_focus(ext: Extension) 
     screenshot(ext, page, "extension-tooltip")
     # The card lives in a shadow root, so the page cannot style or read it by selector.
     assert count(page, "[role=tooltip]") == 0
-    # Keyboard: focus moves the card to the focused ingredient; Escape hides it.
+    # The pointer can move onto the card (to read its lower rows) and the card stays open.
+    box = page.evaluate(
+        """() => { const r = document.getElementById('incilens-tooltip').getBoundingClientRect();
+                   return {x: r.left + r.width / 2, y: r.top + r.height / 2}; }"""
+    )
+    page.mouse_move(box["x"], box["y"])
+    time.sleep(0.8)  # well past the hiding delay
+    assert card(page)["title"] == "Retinol", ext.browser
+    # Leaving the card hides it.
     page.mouse_move(0, 0)
+    page.wait_for_function(
+        "() => getComputedStyle(document.getElementById('incilens-tooltip')).display === 'none'"
+    )
+    # Keyboard: focus moves the card to the focused ingredient; Escape hides it.
     focus(page, MARK, "Parfum")
     page.wait_for_function(
         """() => document.getElementById('incilens-tooltip').shadowRoot

@@ -94,6 +94,19 @@ p { margin: 6px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
     return rows;
   }
 
+  const DESCRIBED_ROWS = ["For you", "Pregnancy", "Sun", "EU status"];
+
+  /** One mark's own accessible description: its name, concern and safety rows (pure). */
+  function describe(item, report) {
+    const ing = item.ingredient;
+    const concern = CONCERN_LABEL[item.concern] ? item.concern : "unknown";
+    const parts = [`${(ing && ing.display_name) || item.text}: ${CONCERN_LABEL[concern]}`];
+    for (const [term, value] of cardRows(item, report)) {
+      if (DESCRIBED_ROWS.includes(term)) parts.push(`${term}: ${value}`);
+    }
+    return parts.join(". ");
+  }
+
   /** Build the tooltip card for one item. */
   function buildCard(doc, item, report) {
     const ing = item.ingredient;
@@ -238,5 +251,5 @@ p { margin: 6px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
     return host;
   }
 
-  ns.ui = Object.freeze({ buildCard, cardRows, createTooltip, createBadge, badgeAnchor, styleShadow, CONCERN_LABEL, UI_ATTR });
+  ns.ui = Object.freeze({ buildCard, cardRows, describe, createTooltip, createBadge, badgeAnchor, styleShadow, CONCERN_LABEL, UI_ATTR });
 })(globalThis);
