@@ -289,6 +289,15 @@ def test_messages_are_checked_by_type_and_sender(ext: Extension) -> None:
     has_channel = "() => Boolean(window.chrome && chrome.runtime && chrome.runtime.id)"
     assert page.evaluate(has_channel) is False, ext.browser
     popup = ext.extension_page("src/popup/popup.html?tab=-1")
+    # The one browser shim (src/shared/browser.js) picked this browser's namespace.
+    # (Chromium 156 has a `browser` namespace too, so its presence no longer tells them apart.)
+    chosen = popup.evaluate(
+        """() => [INCILENS.isFirefox,
+                  INCILENS.ext === (typeof browser !== "undefined" ? browser : chrome),
+                  INCILENS.ext.runtime.getURL("")]"""
+    )
+    firefox = ext.browser == "firefox"
+    assert chosen == [firefox, True, ext.session.ext_origin + "/"], ext.browser
     # An extension page may not pose as a content script.
     reply = popup.evaluate(
         "() => chrome.runtime.sendMessage({type: 'cs-bg-analyze-text', text: 'Aqua, Glycerin'})"
