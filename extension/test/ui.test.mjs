@@ -110,3 +110,17 @@ test("each mark has its own description: name, concern and the safety rows", () 
   const unknown = report.ingredients.find((i) => i.concern === "unknown");
   assert.equal(INCILENS.ui.describe(unknown, report), `${unknown.text}: Not recognised`);
 });
+
+test("the card puts the safety rows first and what it does last", () => {
+  const report = sampleReport();
+  for (const item of report.ingredients.filter((i) => i.ingredient)) {
+    const terms = cardRows(item, report).map(([t]) => t);
+    const firstOther = terms.findIndex((t) => !["For you", "Pregnancy", "Sun", "EU status", "Flags"].includes(t));
+    const lastSafety = Math.max(...["Pregnancy", "Sun", "EU status"].map((t) => terms.indexOf(t)));
+    assert.ok(firstOther === -1 || lastSafety < firstOther, `${item.text}: ${terms}`);
+    if (terms.includes("What it does")) assert.equal(terms.at(-1), "What it does", item.text);
+    assert.ok(!terms.includes("Origin") || cardRows(item, report).find(([t]) => t === "Origin")[1] !== "unknown");
+  }
+  const retinol = report.ingredients.find((i) => i.text === "Retinol");
+  assert.deepEqual(cardRows(retinol, report).slice(0, 3).map(([t]) => t), ["Pregnancy", "Sun", "EU status"]);
+});

@@ -90,7 +90,18 @@ def test_the_tooltip_shows_the_ingredient_on_hover_and_on_focus(ext: Extension) 
     assert "Retinoid" in rows["Flags"]
     assert {"What it does", "Side effects"} <= rows.keys()
     assert "Sources:" in shown["text"]
+    # Safety rows first, and the whole card fits on the screen without scrolling.
+    assert list(rows)[:3] == ["Pregnancy", "Sun", "EU status"], ext.browser
+    fits = page.evaluate(
+        """() => { const host = document.getElementById('incilens-tooltip');
+                   const c = host.shadowRoot.querySelector('.card');
+                   const r = c.getBoundingClientRect();
+                   return {scrolls: c.scrollHeight > c.clientHeight + 1,
+                           inside: r.top >= 0 && r.bottom <= innerHeight,
+                           height: Math.round(r.height)}; }"""
+    )
     screenshot(ext, page, "extension-tooltip")
+    assert fits["scrolls"] is False and fits["inside"] is True, (ext.browser, fits)
     # The card lives in a shadow root, so the page cannot style or read it by selector.
     assert count(page, "[role=tooltip]") == 0
     # The pointer can move onto the card (to read its lower rows) and the card stays open.

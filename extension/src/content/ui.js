@@ -15,21 +15,23 @@
     none: "No known concern", unknown: "Not recognised",
   };
   const CHIP_LABEL = { high: "high concern", moderate: "moderate", low: "low", none: "no concern" };
-  const VEGAN_LABEL = { vegan: "Vegan", not_vegan: "Not vegan", maybe: "May be animal-derived", unknown: "Unknown" };
+  const VEGAN_LABEL = { vegan: "Vegan", not_vegan: "Not vegan", maybe: "May be animal-derived", depends: "Depends on the source", unknown: "Unknown" };
 
   const CSS = `
 :host { all: initial; }
-.card { font: 13px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2939; background: #fff;
+.card { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2939; background: #fff;
   border: 1px solid #d0d5dd; border-radius: 8px; box-shadow: 0 8px 24px rgba(16,24,40,.18);
-  padding: 10px 12px; max-width: 360px; max-height: 420px; overflow: auto; box-sizing: border-box; }
-.card h2 { font-size: 15px; margin: 0 0 2px; }
+  padding: 8px 12px; max-width: 400px; max-height: calc(100vh - 16px); overflow: auto; box-sizing: border-box; }
+.card h2 { font-size: 15px; margin: 0 0 2px; display: inline; margin-right: 6px; }
+.clamp { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden; }
+dd.what, .one-line { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .pill { display: inline-block; border-radius: 999px; padding: 1px 8px; font-size: 12px; font-weight: 600; }
 .c-high { background: #fee4e2; color: #912018; } .c-moderate { background: #fef0c7; color: #93370d; }
 .c-low { background: #fefbe8; color: #854a0e; } .c-none { background: #dcfae6; color: #085d3a; }
 .c-unknown { background: #f2f4f7; color: #344054; }
-dl { margin: 6px 0 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; }
+dl { margin: 4px 0 0; display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 1px 10px; }
 dt { font-weight: 600; color: #475467; } dd { margin: 0; }
-p { margin: 6px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
+p { margin: 4px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
 .muted { color: #667085; font-size: 12px; }
 .badge { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2939; background: #f9fafb;
   border: 1px solid #d0d5dd; border-left: 4px solid #166552; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
@@ -68,33 +70,38 @@ p { margin: 6px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
     return out;
   }
 
-  /** The rows of the tooltip card: [term, value] pairs, from one report item (pure). */
+  /**
+   * The rows of the tooltip card: [term, value] pairs, from one report item (pure). Safety
+   * first (what matters to the profile, pregnancy, sun, the EU, flags), then the rest; "What it
+   * does" last, shown on one line, so the card fits without scrolling.
+   */
   function cardRows(item, report) {
     const ing = item.ingredient;
     const rows = [];
     if (!ing) return rows;
-    const functions = (ing.functions || []).map((f) => f.plain || f.name).filter(Boolean);
-    if (functions.length) rows.push(["What it does", functions.join(" ")]);
+    const forYou = ((report.summary && report.summary.for_you) || []).filter((g) => (g.items || []).some((i) => i.position === item.position));
+    if (forYou.length) rows.push(["For you", forYou.map((g) => g.title).join("; ")]);
+    if (ing.pregnancy) rows.push(["Pregnancy", (ing.pregnancy.caution ? "Caution: " : "") + (ing.pregnancy.note || (ing.pregnancy.caution ? "ask your doctor" : "no known concern"))]);
+    if (ing.photosensitizing) rows.push(["Sun", ing.photosensitizing.note || (ing.photosensitizing.value ? "Makes skin more sensitive to the sun." : "No effect on sun sensitivity.")]);
+    const eu = euStatus(ing);
+    rows.push(["EU status", eu.length ? eu.join(" · ") : "Not restricted in the EU annexes"]);
+    const flags = (ing.flags || []).map((f) => f.label).filter(Boolean);
+    if (flags.length) rows.push(["Flags", flags.join(", ")]);
+    const side = (ing.side_effects && ing.side_effects.items) || [];
+    if (side.length) rows.push(["Side effects", side.join("; ")]);
     const com = rating(ing.comedogenic);
     if (com) rows.push(["Comedogenic", com]);
     const irr = rating(ing.irritancy);
     if (irr) rows.push(["Irritancy", irr]);
-    if (ing.origin && ing.origin.value) rows.push(["Origin", ing.origin.value]);
-    if (ing.vegan && ing.vegan.status) rows.push(["Vegan", VEGAN_LABEL[ing.vegan.status] || ing.vegan.status]);
-    if (ing.pregnancy) rows.push(["Pregnancy", (ing.pregnancy.caution ? "Caution: " : "") + (ing.pregnancy.note || (ing.pregnancy.caution ? "ask your doctor" : "no known concern"))]);
-    if (ing.photosensitizing) rows.push(["Sun", ing.photosensitizing.note || (ing.photosensitizing.value ? "Makes skin more sensitive to the sun." : "No effect on sun sensitivity.")]);
-    const side = (ing.side_effects && ing.side_effects.items) || [];
-    if (side.length) rows.push(["Side effects", side.join("; ")]);
-    const flags = (ing.flags || []).map((f) => f.label).filter(Boolean);
-    if (flags.length) rows.push(["Flags", flags.join(", ")]);
-    const eu = euStatus(ing);
-    rows.push(["EU status", eu.length ? eu.join(" · ") : "Not restricted in the EU annexes"]);
-    const forYou = ((report.summary && report.summary.for_you) || []).filter((g) => (g.items || []).some((i) => i.position === item.position));
-    if (forYou.length) rows.unshift(["For you", forYou.map((g) => g.title).join("; ")]);
+    if (ing.vegan && ing.vegan.status && ing.vegan.status !== "unknown") rows.push(["Vegan", VEGAN_LABEL[ing.vegan.status] || ing.vegan.status]);
+    if (ing.origin && ing.origin.value && ing.origin.value !== "unknown") rows.push(["Origin", ing.origin.value]);
+    const functions = (ing.functions || []).map((f) => f.plain || f.name).filter(Boolean);
+    if (functions.length) rows.push(["What it does", functions.join(" ")]);
     return rows;
   }
 
   const DESCRIBED_ROWS = ["For you", "Pregnancy", "Sun", "EU status"];
+  const SAFETY_ROWS = [...DESCRIBED_ROWS, "Flags"];
 
   /** One mark's own accessible description: its name, concern and safety rows (pure). */
   function describe(item, report) {
@@ -120,19 +127,24 @@ p { margin: 6px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
       card.appendChild(h(doc, "p", { className: "muted", text: "INCI: " + ing.inci_name }));
     }
     const about = ing && ((ing.summary && ing.summary.text) || (ing.description && ing.description.text));
-    if (about) card.appendChild(h(doc, "p", { text: about }));
     const reasons = (item.reasons || []).map((r) => r.text).filter((t) => t && t !== about);
-    if (reasons.length && item.concern !== "none") card.appendChild(h(doc, "p", { text: reasons.join(" ") }));
+    if (reasons.length && item.concern !== "none") card.appendChild(h(doc, "p", { className: "clamp", text: reasons.join(" ") }));
     const rows = cardRows(item, report);
     if (rows.length) {
       const dl = h(doc, "dl");
       for (const [term, value] of rows) {
         dl.appendChild(h(doc, "dt", { text: term }));
-        dl.appendChild(h(doc, "dd", { text: value }));
+        // Safety rows are shown whole; the others are cut to two lines, "What it does" to one.
+        const cls = term === "What it does" ? "what" : SAFETY_ROWS.includes(term) ? null : "clamp";
+        dl.appendChild(h(doc, "dd", { className: cls, text: value, title: cls ? value : null }));
       }
       card.appendChild(dl);
     }
-    if (ing && (ing.sources || []).length) card.appendChild(h(doc, "p", { className: "muted", text: "Sources: " + ing.sources.join(", ") }));
+    if (about) card.appendChild(h(doc, "p", { className: "clamp muted", text: about }));
+    if (ing && (ing.sources || []).length) {
+      const sources = "Sources: " + ing.sources.join(", ");
+      card.appendChild(h(doc, "p", { className: "muted one-line", text: sources, title: sources }));
+    }
     if (!ing) card.appendChild(h(doc, "p", { text: `"${item.text}" is not in the INCI Lens knowledge base; check the spelling on the pack.` }));
     return card;
   }
@@ -206,12 +218,15 @@ p { margin: 6px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
         host.style.setProperty("display", "block", "important");
         const r = mark.getBoundingClientRect();
         const view = doc.defaultView;
-        const w = Math.min(360, view.innerWidth - 16);
+        const w = Math.min(400, view.innerWidth - 16);
         const below = view.innerHeight - r.bottom;
         const left = Math.max(8, Math.min(r.left, view.innerWidth - w - 8));
         host.style.left = left + "px";
         const cardH = card.getBoundingClientRect().height || 200;
-        host.style.top = (below >= cardH + 8 || below > r.top ? r.bottom + 6 : Math.max(8, r.top - cardH - 6)) + "px";
+        // Below the mark when it fits, else above; either way kept on screen (the card never
+        // scrolls, so all of it must be visible).
+        const wanted = below >= cardH + 8 || below > r.top ? r.bottom + 6 : r.top - cardH - 6;
+        host.style.top = Math.max(8, Math.min(wanted, view.innerHeight - cardH - 8)) + "px";
       },
       hide() {
         current = null;
