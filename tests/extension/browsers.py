@@ -123,6 +123,16 @@ class Bridge:
         self.proc.stdin.write(line.encode())
         self.proc.stdin.flush()
         deadline = time.monotonic() + timeout
+        answer = self._read(command, timeout, deadline)
+        # A late answer to a command that timed out earlier is dropped here.
+        while answer["id"] < self.next_id:
+            answer = self._read(command, timeout, deadline)
+        if not answer["ok"]:
+            raise BridgeError(f"firefox: {command} failed: {answer['error']}")
+        return answer["value"]
+
+    def _read(self, command: str, timeout: float, deadline: float) -> dict[str, Any]:
+        assert self.proc.stdout is not None
         fd = self.proc.stdout.fileno()
         while b"\n" not in self.buffer:
             left = deadline - time.monotonic()
@@ -133,12 +143,7 @@ class Bridge:
                 raise BridgeError(f"firefox: the bridge exited; see {self.log}")
             self.buffer += chunk
         raw, self.buffer = self.buffer.split(b"\n", 1)
-        answer = json.loads(raw)
-        if answer["id"] != self.next_id:
-            raise BridgeError(f"firefox: answer {answer['id']} to command {self.next_id}")
-        if not answer["ok"]:
-            raise BridgeError(f"firefox: {command} failed: {answer['error']}")
-        return answer["value"]
+        return dict(json.loads(raw))
 
     def close(self) -> None:
         with contextlib.suppress(BridgeError, OSError):

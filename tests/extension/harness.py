@@ -203,8 +203,12 @@ class Extension:
         return page
 
     def tab_state(
-        self, url: str, *, timeout: float = 15.0, until: Callable[[dict], bool] | None = None
-    ) -> tuple[int, dict]:
+        self,
+        url: str,
+        *,
+        timeout: float = 15.0,
+        until: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> tuple[int, dict[str, Any]]:
         """The tab id and the state the background keeps for the tab showing ``url``."""
         deadline = time.monotonic() + timeout
         last: dict[str, Any] = {}

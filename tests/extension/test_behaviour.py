@@ -74,10 +74,10 @@ def test_the_tooltip_shows_the_ingredient_on_hover_and_on_focus(ext: Extension) 
     )
     assert (tabindex, shared, concern) == ("0", None, "moderate"), ext.browser
     # Each mark describes its own ingredient (no description shared by every mark).
-    retinol_says = attrs(page, "Retinol", "aria-description")[0]
+    retinol_says = str(attrs(page, "Retinol", "aria-description")[0])
     assert retinol_says.startswith("Retinol: Moderate concern. "), retinol_says
     assert "Pregnancy: Caution: " in retinol_says
-    assert attrs(page, "Parfum", "aria-description")[0].startswith("Parfum: Moderate concern")
+    assert str(attrs(page, "Parfum", "aria-description")[0]).startswith("Parfum: Moderate concern")
     hover(page, MARK, "Retinol")
     shown = card(page)
     assert shown["title"] == "Retinol"
