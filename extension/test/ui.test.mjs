@@ -124,3 +124,13 @@ test("the card puts the safety rows first and what it does last", () => {
   const retinol = report.ingredients.find((i) => i.text === "Retinol");
   assert.deepEqual(cardRows(retinol, report).slice(0, 3).map(([t]) => t), ["Pregnancy", "Sun", "EU status"]);
 });
+
+test("a For-you group without items names its terms, never '()'", () => {
+  const cases = [
+    [{ title: "Avoid-list terms we do not know", why: "These names matched no ingredient or family, so they were not checked: nuts, xyzzy", items: [] },
+      "For you: Avoid-list terms we do not know. These names matched no ingredient or family, so they were not checked: nuts, xyzzy"],
+    [{ title: "Something", items: [] }, "For you: Something"],
+    [{ title: "On your avoid list: fragrance", why: "You asked to avoid fragrance.", items: [{ name: "Parfum" }] }, "For you: On your avoid list: fragrance (Parfum)"],
+  ];
+  for (const [group, expected] of cases) assert.equal(INCILENS.ui.forYouLine(group), expected);
+});

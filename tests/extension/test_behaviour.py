@@ -171,7 +171,7 @@ def test_the_profile_from_the_options_page_reaches_the_analysis(ext: Extension) 
     # A good one, with a profile.
     fill(options, "#serverUrl", ext.server_url + "/")
     fill(options, "#skin_type", "sensitive")
-    fill(options, "#avoid", "fragrance")
+    fill(options, "#avoid", "fragrance, xyzzyplum")
     set_checked(options, "#pregnant_or_breastfeeding", True)
     options.click("button[type=submit]")
     options.wait_for_function("() => document.getElementById('result').innerText === 'Saved.'")
@@ -180,7 +180,7 @@ def test_the_profile_from_the_options_page_reaches_the_analysis(ext: Extension) 
     assert stored["profile"] == {
         "skin_type": "sensitive",
         "concerns": [],
-        "avoid": ["fragrance"],
+        "avoid": ["fragrance", "xyzzyplum"],
         "vegan": False,
         "pregnant_or_breastfeeding": True,
     }
@@ -198,9 +198,13 @@ def test_the_profile_from_the_options_page_reaches_the_analysis(ext: Extension) 
         "() => document.querySelector('.incilens-badge-host').shadowRoot.textContent"
     )
     assert "For you: On your avoid list: fragrance" in badge
+    # A term the server does not know is named, in the badge and in the popup.
+    assert "xyzzyplum" in badge and "()" not in badge, (ext.browser, badge)
     popup = ext.popup(tab)
     wait_for(popup, "#summary")
-    assert any("avoid list: fragrance" in t for t in texts_of(popup, "#for-you li"))
+    for_you = texts_of(popup, "#for-you li")
+    assert any("avoid list: fragrance" in t for t in for_you)
+    assert any("xyzzyplum" in t for t in for_you), (ext.browser, for_you)
 
 
 def test_server_down_leaves_the_page_untouched_and_says_so(ext: Extension) -> None:

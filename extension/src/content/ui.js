@@ -239,6 +239,16 @@ p { margin: 4px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
     };
   }
 
+  /**
+   * One "For you" line: the group's title and its items, or, for a group without items (avoid-
+   * list terms the server does not know), the server's own reason, which names the terms.
+   */
+  function forYouLine(group) {
+    const names = (group.items || []).map((i) => i.name);
+    if (names.length) return `For you: ${group.title} (${names.join(", ")})`;
+    return group.why ? `For you: ${group.title}. ${group.why}` : `For you: ${group.title}`;
+  }
+
   /** The summary badge placed beside the list. */
   function createBadge(doc, report) {
     const { host, shadow } = shadowHost(doc, null);
@@ -255,7 +265,7 @@ p { margin: 4px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
     }
     box.appendChild(chips);
     for (const group of s.for_you || []) {
-      box.appendChild(h(doc, "p", { className: "for-you", text: `For you: ${group.title} (${(group.items || []).map((i) => i.name).join(", ")})` }));
+      box.appendChild(h(doc, "p", { className: "for-you", text: forYouLine(group) }));
     }
     const unknown = (counts.unrecognised_items || []).map((i) => i.name);
     if (unknown.length) box.appendChild(h(doc, "p", { className: "unrecognised muted", text: "Not recognised: " + unknown.join(", ") }));
@@ -266,5 +276,5 @@ p { margin: 4px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
     return host;
   }
 
-  ns.ui = Object.freeze({ buildCard, cardRows, describe, createTooltip, createBadge, badgeAnchor, styleShadow, CONCERN_LABEL, UI_ATTR });
+  ns.ui = Object.freeze({ buildCard, cardRows, describe, forYouLine, createTooltip, createBadge, badgeAnchor, styleShadow, CONCERN_LABEL, UI_ATTR });
 })(globalThis);
