@@ -132,6 +132,19 @@ def test_sephora_key_ingredient_notes_are_not_highlighted(ext: Extension) -> Non
            }).length"""
     )
     assert notes == 0
+    # Concern is carried by the line's shape too, not by colour alone.
+    shapes = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('mark.incilens-mark')].map(m => {
+               const s = getComputedStyle(m);
+               return [m.dataset.incilensConcern,
+                       `${s.textDecorationLine} ${s.textDecorationStyle} ${s.boxShadow !== 'none'}`];
+           }))"""
+    )
+    assert shapes == {
+        "none": "none solid true",
+        "low": "underline double false",
+        "moderate": "underline dashed false",
+    }, (ext.browser, shapes)
     # The page's own `mark {display: block; background: black}` does not reach our marks.
     style = page.evaluate(
         "() => getComputedStyle(document.querySelector('mark.incilens-mark')).display"
