@@ -136,8 +136,9 @@ def test_sephora_key_ingredient_notes_are_not_highlighted(ext: Extension) -> Non
     shapes = page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll('mark.incilens-mark')].map(m => {
                const s = getComputedStyle(m);
+               const bar = s.boxShadow !== 'none';
                return [m.dataset.incilensConcern,
-                       `${s.textDecorationLine} ${s.textDecorationStyle} ${s.boxShadow !== 'none'}`];
+                       `${s.textDecorationLine} ${s.textDecorationStyle} ${bar}`];
            }))"""
     )
     assert shapes == {
