@@ -8,11 +8,12 @@ SHARED ?= ../shared/data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd docker-compose \
-	fonts-dejavu-core fonts-liberation fonts-noto-core chromium redis-server wrk nginx
+	fonts-dejavu-core fonts-liberation fonts-noto-core chromium firefox-esr redis-server wrk nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OMP_THREAD_LIMIT := 1
 
-# Browser tests drive Debian's Chromium through Playwright (its own browser download is never used).
+# Browser tests drive Debian's Chromium through Playwright and Debian's Firefox ESR through
+# puppeteer-core (WebDriver BiDi); neither tool's own browser download is ever used.
 .PHONY: setup system-deps run test test-latest lock lint typecheck compose-check pytest kb coverage bench clean \
 	extension extension-lint js-test bench-extension fuzz load bench-jobs bench-serve bench-http
 

@@ -141,3 +141,16 @@ test("every supported retailer has an adapter and match patterns", () => {
   assert.equal(sites.adapterFor("amazon.com.evil.example"), null);
   for (const p of sites.matchPatterns()) assert.match(p, /^https:\/\/(\*\.)?[a-z.]+\/\*$/);
 });
+
+test("a script or template that holds the list's words is never the list", () => {
+  const cases = [
+    `<div id="p"><button>Ingredients</button><div id="slot"></div></div><script>const t = "${LIST}";</script>`,
+    `<h3>Ingredients</h3><template><p>${LIST}</p></template>`,
+    `<div class="ingredients"><script type="text/plain">${LIST}</script></div>`,
+  ];
+  for (const body of cases) {
+    const found = finder.find(dom(body));
+    assert.ok(!found || !["SCRIPT", "TEMPLATE"].includes(found.element && found.element.tagName), body);
+    assert.ok(!found || !(found.element && found.element.closest("script,template")), body);
+  }
+});

@@ -80,3 +80,20 @@ test("the zip's CRC-32 matches the standard check value", async () => {
   const blob = readFileSync(new URL("src/content/finder.js", EXT));
   assert.equal(tableCrc32(blob), crc32(blob));
 });
+
+test("two builds of the same tree give the same zip bytes (fixed dates and order)", () => {
+  const first = mkdtempSync(join(tmpdir(), "incilens-build-a-"));
+  const second = mkdtempSync(join(tmpdir(), "incilens-build-b-"));
+  try {
+    build(first);
+    build(second);
+    for (const browser of ["chrome", "firefox"]) {
+      const a = readFileSync(join(first, `incilens-${browser}.zip`));
+      const b = readFileSync(join(second, `incilens-${browser}.zip`));
+      assert.ok(a.equals(b), `${browser}: two builds differ`);
+    }
+  } finally {
+    rmSync(first, { recursive: true, force: true });
+    rmSync(second, { recursive: true, force: true });
+  }
+});

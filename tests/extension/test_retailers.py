@@ -1,4 +1,4 @@
-"""Each supported retailer's product page (and a generic shop) in real Chromium.
+"""Each supported retailer's product page (and a generic shop) in real Chromium and Firefox.
 
 The expected ingredients, and nothing else, are highlighted; the summary badge sits beside the
 list; the toolbar badge counts the concerns. Counts come from the real service.
@@ -6,9 +6,23 @@ list; the toolbar badge counts the concerns. Counts come from the real service.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from tests.extension.harness import PAGES, Extension, marks_by_item, screenshot, wait_for_marks
+from tests.extension.browsers import Page
+from tests.extension.harness import (
+    PAGES,
+    Extension,
+    card,
+    count,
+    hover,
+    marks_by_item,
+    screenshot,
+    text_of,
+    wait_for,
+    wait_for_marks,
+)
 
 # (fixture, selector of the element that holds the list, expected items in order)
 RETAILERS: list[tuple[str, str, list[str]]] = [
@@ -68,8 +82,17 @@ RETAILERS: list[tuple[str, str, list[str]]] = [
 ]
 
 
-def assert_only_inside(page: object, selector: str) -> None:
-    outside = page.evaluate(  # type: ignore[attr-defined]
+def badge_text(page: Page) -> str:
+    return str(
+        page.evaluate(
+            "() => document.querySelector('.incilens-badge-host').shadowRoot"
+            ".querySelector('.badge').innerText"
+        )
+    )
+
+
+def assert_only_inside(page: Page, selector: str) -> None:
+    outside = page.evaluate(
         """(sel) => {
             const box = document.querySelector(sel);
             return [...document.querySelectorAll("mark")].filter(m => !box.contains(m))
@@ -86,25 +109,22 @@ def test_the_list_and_nothing_else_is_highlighted(
 ) -> None:
     page = ext.open(name)
     wait_for_marks(page)
-    assert marks_by_item(page) == expected
+    assert marks_by_item(page) == expected, ext.browser
     assert_only_inside(page, selector)
-    # One summary badge, in a shadow root, just before the list.
-    badges = page.locator("[data-incilens-ui].incilens-badge-host")
-    assert badges.count() == 1
-    assert (
-        f"{len(expected)} ingredients" in page.locator(".incilens-badge-host .badge").inner_text()
-    )
+    # One summary badge, in a shadow root, before the list.
+    assert count(page, "[data-incilens-ui].incilens-badge-host") == 1
+    assert f"{len(expected)} ingredients" in badge_text(page)
     tab, state = ext.tab_state(PAGES[name], until=lambda s: s["status"] == "done")
     assert state["summary"]["items"] == len(expected)
     assert ext.badge(tab) == str(state["summary"]["concerns"])
-    screenshot(page, f"extension-{name}")
+    screenshot(ext, page, f"extension-{name}")
 
 
 def test_sephora_key_ingredient_notes_are_not_highlighted(ext: Extension) -> None:
     page = ext.open("sephora")
     wait_for_marks(page)
     # "-Niacinamide: Brightens ..." and the "About" text name ingredients but are not the list.
-    assert page.locator("[data-at='about_the_product'] mark").count() == 0
+    assert count(page, "[data-at='about_the_product'] mark") == 0
     notes = page.evaluate(
         """() => [...document.querySelectorAll('mark')].filter(m => {
                const before = m.previousSibling;
@@ -112,6 +132,20 @@ def test_sephora_key_ingredient_notes_are_not_highlighted(ext: Extension) -> Non
            }).length"""
     )
     assert notes == 0
+    # Concern is carried by the line's shape too, not by colour alone.
+    shapes = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('mark.incilens-mark')].map(m => {
+               const s = getComputedStyle(m);
+               const bar = s.boxShadow !== 'none';
+               return [m.dataset.incilensConcern,
+                       `${s.textDecorationLine} ${s.textDecorationStyle} ${bar}`];
+           }))"""
+    )
+    assert shapes == {
+        "none": "none solid true",
+        "low": "underline double false",
+        "moderate": "underline dashed false",
+    }, (ext.browser, shapes)
     # The page's own `mark {display: block; background: black}` does not reach our marks.
     style = page.evaluate(
         "() => getComputedStyle(document.querySelector('mark.incilens-mark')).display"
@@ -131,8 +165,8 @@ def test_the_toolbar_badge_counts_concerns(ext: Extension) -> None:
 def test_a_panel_that_opens_on_click_and_loads_late(ext: Extension) -> None:
     page = ext.open("ulta")
     ext.tab_state(PAGES["ulta"], until=lambda s: s["status"] == "not_found")
-    assert page.locator("mark").count() == 0
-    page.get_by_role("button", name="Ingredients").click()
+    assert count(page, "mark") == 0
+    page.click("#Ingredients button")
     wait_for_marks(page)
     assert marks_by_item(page) == [
         "Aqua/Water/Eau",
@@ -148,7 +182,7 @@ def test_a_panel_that_opens_on_click_and_loads_late(ext: Extension) -> None:
         "Methylparaben",
     ]
     assert_only_inside(page, ".ProductDetail__ingredients")
-    assert page.locator("#Details mark").count() == 0
+    assert count(page, "#Details mark") == 0
 
 
 def test_a_single_page_app_that_renders_the_list_late(ext: Extension) -> None:
@@ -169,25 +203,22 @@ def test_a_single_page_app_that_renders_the_list_late(ext: Extension) -> None:
         "CITRAL",
     ]
     assert_only_inside(page, ".ingredients-text")
-    screenshot(page, "extension-douglas")
+    screenshot(ext, page, "extension-douglas")
 
 
 def test_a_hidden_tab_panel_is_highlighted_and_usable_once_opened(ext: Extension) -> None:
     page = ext.open("lookfantastic")
     wait_for_marks(page)
-    assert not page.locator("#tab-ingredients").is_visible()
-    page.get_by_role("tab", name="Ingredients").click()
-    mark = page.locator("mark.incilens-mark", has_text="Salicylic Acid")
-    mark.hover()
-    card = page.locator("#incilens-tooltip [role=tooltip]")
-    card.wait_for()
-    assert "Salicylic Acid" in card.locator("h2").inner_text()
+    assert page.evaluate("() => document.getElementById('tab-ingredients').hidden") is True
+    page.click("[role=tab][data-tab=ingredients]")
+    hover(page, "mark.incilens-mark", "Salicylic Acid")
+    assert "Salicylic Acid" in card(page)["title"]
 
 
 def test_other_sites_only_after_the_toolbar_button(ext: Extension) -> None:
     page = ext.open("generic")
-    page.wait_for_timeout(1500)
-    assert page.locator("mark, [data-incilens-ui]").count() == 0  # no content script here
+    time.sleep(1.5)
+    assert count(page, "mark, [data-incilens-ui]") == 0  # no content script here
     tab = ext.tab_id(PAGES["generic"])
     popup = ext.popup(tab)  # what a toolbar click opens: it injects the content script
     wait_for_marks(page)
@@ -204,6 +235,6 @@ def test_other_sites_only_after_the_toolbar_button(ext: Extension) -> None:
         "Sodium Benzoate",
     ]
     assert_only_inside(page, "p.inci")
-    assert page.locator(".lead mark").count() == 0
-    popup.locator("#summary").wait_for()
-    assert "10 ingredients, 10 recognised" in popup.locator("#counts").inner_text()
+    assert count(page, ".lead mark") == 0
+    wait_for(popup, "#summary")
+    assert "10 ingredients, 10 recognised" in text_of(popup, "#counts")

@@ -106,9 +106,10 @@
         withoutObserver(() => {
           const fresh = highlight.textModel(found.element); // the page may have moved on meanwhile
           if (fresh.text !== model.text) return;
-          current.handle = highlight.applyHighlights(fresh, report.ingredients || [], { document: doc });
+          current.handle = highlight.applyHighlights(fresh, report.ingredients || [], { document: doc, describe: (item) => ui.describe(item, report) });
           current.badge = ui.createBadge(doc, report);
-          found.element.parentNode.insertBefore(current.badge, found.element);
+          const anchor = ui.badgeAnchor(found.element, (el) => root.getComputedStyle(el).display);
+          anchor.parentNode.insertBefore(current.badge, anchor);
         });
       }
       state.current = current;
@@ -165,8 +166,28 @@
     withoutObserver(() => tooltip.show(mark, ui.buildCard(doc, item, cur.report)));
   }
 
+  const HIDE_DELAY_MS = 300;
+  let hideTimer = 0;
+
   function hide() {
+    root.clearTimeout(hideTimer);
+    hideTimer = 0;
     if (tooltip) tooltip.hide();
+  }
+
+  /** Hide a moment later, so the pointer can cross the gap from the mark onto the card. */
+  function hideSoon() {
+    root.clearTimeout(hideTimer);
+    hideTimer = root.setTimeout(hide, HIDE_DELAY_MS);
+  }
+
+  function keepOpen() {
+    root.clearTimeout(hideTimer);
+    hideTimer = 0;
+  }
+
+  function onCard(node) {
+    return Boolean(tooltip && node && (node === tooltip.host || tooltip.host.contains(node)));
   }
 
   function onOpenControl(event) {
@@ -230,13 +251,25 @@
   }
 
   function onOver(event) {
+    if (onCard(event.target)) return keepOpen(); // the pointer reached the card: it stays
     const mark = markFrom(event.target);
-    if (mark) showFor(mark);
+    if (mark) {
+      keepOpen();
+      showFor(mark);
+    }
   }
 
   function onOut(event) {
+    const related = event.relatedTarget;
+    if (onCard(event.target)) {
+      if (!onCard(related) && !(related && markFrom(related) === tooltip.current)) hideSoon();
+      return;
+    }
     const mark = markFrom(event.target);
-    if (mark && !(event.relatedTarget && markFrom(event.relatedTarget) === mark)) hide();
+    if (!mark || (related && markFrom(related) === mark)) return;
+    if (onCard(related)) return keepOpen();
+    if (event.type === "focusout") hide();
+    else hideSoon();
   }
 
   function onKey(event) {

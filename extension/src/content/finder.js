@@ -137,6 +137,12 @@
   }
   const MIN_SCORE = 40;
 
+  /** A script, style or template (or inside one): its text is code, never the page's list. */
+  function inSkipped(el) {
+    for (let node = el; node; node = node.parentElement) if (SKIP_TAGS.has(node.tagName)) return true;
+    return false;
+  }
+
   function isOurs(el) {
     return Boolean(el && el.closest && el.closest(`[${UI_ATTR}]`));
   }
@@ -242,7 +248,7 @@
     const adapter = options.adapter || null;
     const candidates = new Map(); // element -> features
     const add = (el, feature) => {
-      if (!el || el === doc.body || el === doc.documentElement || isOurs(el)) return;
+      if (!el || el === doc.body || el === doc.documentElement || isOurs(el) || inSkipped(el)) return;
       const f = candidates.get(el) || { adapter: false, label: null, named: false, jsonLd: false, rule: feature.rule };
       if (feature.adapter) f.adapter = true;
       if (feature.label === "strong" || (feature.label === "weak" && !f.label)) f.label = feature.label;
@@ -291,7 +297,7 @@
     let current = el;
     const total = countCommas(current.textContent || "");
     for (;;) {
-      const kids = [...current.children].filter((c) => !isOurs(c));
+      const kids = [...current.children].filter((c) => !isOurs(c) && !SKIP_TAGS.has(c.tagName));
       const inner = kids.find((c) => countCommas(c.textContent || "") >= total * 0.9);
       if (!inner || kids.length === 0 || inner.tagName === "BR") return current;
       // Only step into a pure wrapper: a child that holds nearly all of the text too.

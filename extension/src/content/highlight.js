@@ -141,7 +141,11 @@
         mark.setAttribute("data-incilens-concern", CONCERNS.has(item.concern) ? item.concern : "unknown");
         if (piece.first) {
           mark.tabIndex = 0;
-          mark.setAttribute("aria-describedby", options.describedBy || "incilens-tooltip");
+          // Each mark carries its own description (the card is in a shadow root, which an
+          // aria-describedby from the page cannot point into, and one shared card would be read
+          // for every mark).
+          const description = options.describe ? options.describe(item) : "";
+          if (description) mark.setAttribute("aria-description", description);
         } else {
           mark.setAttribute("data-incilens-continued", "");
         }

@@ -57,7 +57,9 @@ function renderSummary(summary, items) {
     li.textContent = `${count} ${LEVEL_LABEL[level]}`;
     levels.appendChild(li);
   }
-  list("for-you", "For you", summary.forYou.map((g) => `${g.title}: ${g.items.join(", ")}`));
+  // A group without items (avoid-list terms the server does not know) shows the server's reason,
+  // which names the terms, instead of an empty list.
+  list("for-you", "For you", summary.forYou.map((g) => (g.items.length ? `${g.title}: ${g.items.join(", ")}` : `${g.title}. ${g.why || ""}`.trim())));
   list("worst", "Worth a look", summary.worst.map((w) => `${w.name} (${w.concern})`));
   list("flags", "Flags", summary.flags.map((f) => `${f.label}: ${f.items.join(", ")}`));
   $("unrecognised").hidden = !summary.unrecognised.length;
