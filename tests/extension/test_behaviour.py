@@ -298,6 +298,11 @@ def test_the_context_menu_analyses_the_selection(ext: Extension) -> None:
     assert rows[3] == ["Retinol", "moderate"]
     assert rows[4][1] == "not recognised"
     assert text_of(result, "#summary-title") == "2 concerns"
+    # The selection page shows no record, so it asked for the compact report.
+    stored = ext.sw("(k) => chrome.storage.session.get(k).then((r) => r[k])", key)
+    recognised = [i["ingredient"] for i in stored["report"]["ingredients"] if i["ingredient"]]
+    assert len(recognised) == 4, ext.browser
+    assert all("functions" not in r and r["record"] for r in recognised), ext.browser
     screenshot(ext, result, "extension-selection")
 
 
