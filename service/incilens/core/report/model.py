@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from incilens.core.claims import ClaimMention
@@ -63,10 +63,10 @@ class Item:
         """The entry's CosIng functions, main uses first and minor ones apart (None: unknown)."""
         if self.ingredient is None:
             return None
-        main, minor = rank_functions(
-            (f["name"] for f in self.ingredient.functions), self.ingredient.flag_ids
+        main, minor = _ranked(
+            tuple(f["name"] for f in self.ingredient.functions), self.ingredient.flag_ids
         )
-        return {"main": main, "minor": minor}
+        return {"main": list(main), "minor": list(minor)}
 
     @property
     def match(self) -> Match | None:
@@ -124,6 +124,13 @@ class Item:
             out["match"] = {k: out["match"][k] for k in _COMPACT_MATCH}
             del out["reasons"]
         return out
+
+
+@lru_cache(maxsize=8192)
+def _ranked(names: tuple[str, ...], flag_ids: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+    """:func:`rank_functions`, once per distinct entry (every report ranks the same entries)."""
+    main, minor = rank_functions(names, flag_ids)
+    return tuple(main), tuple(minor)
 
 
 #: What a compact item keeps of its match (the names are the record's, ``read_as`` the item's).
