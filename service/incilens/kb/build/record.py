@@ -6,6 +6,7 @@ Used by :mod:`incilens.kb.build`; pure (no I/O).
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +104,10 @@ def make_record(entry: Entry, functions_plain: dict[str, str]) -> dict[str, Any]
                 "reason": f"Curated origin: {p['origin']}.",
                 "source": psrc,
             }
+    if p is not None and "fungal-acne" in p["not_ideal_for"]:
+        # One rule for the flag and the profile: a profile that warns about fungal acne raises
+        # the flag, with the profile's own reason.
+        entry.add_flag("fungal_acne_trigger", p.get("not_ideal_reason", ""), psrc)
     if p is not None and "vegan" in p:
         vegan_fact = {"status": p["vegan"], "reason": p["vegan_reason"], "source": psrc}
     if vegan_fact["status"] == "not_vegan":
@@ -179,7 +184,11 @@ def eu_record(row: AnnexRow, link: annex_mod.EuLink) -> dict[str, Any]:
     return {
         "annex": row.annex,
         "ref": row.ref,
-        "status": annex_mod.ANNEX_STATUS[row.annex],
+        "status": (
+            "restricted under conditions"
+            if link.conditional and row.annex in ("II", "III")
+            else annex_mod.ANNEX_STATUS[row.annex]
+        ),
         "conditional": link.conditional,
         "condition": link.condition,
         "chemical_name": row.chemical_name,
@@ -204,16 +213,24 @@ def _annex_flags(entry: Entry) -> None:
                 src,
             )
         elif eu["annex"] == "II":
+            # A row that bans it only in some uses, grades or forms: never an "EU prohibited"
+            # chip (butane is banned only with >= 0.1 % butadiene).
             entry.add_flag(
-                "eu_prohibited",
-                f"Banned in the EU only in some cases (Annex II "
+                "eu_conditional",
+                f"Restricted under conditions: banned in the EU only in some cases (Annex II "
                 f"entry {eu['ref']}): {eu['condition']}",
+                src,
+            )
+        elif eu["annex"] == "III" and not eu["conditional"]:
+            entry.add_flag(
+                "eu_restricted",
+                f"Allowed in the EU only within the limits of Annex III entry {eu['ref']}.",
                 src,
             )
         elif eu["annex"] == "III":
             entry.add_flag(
-                "eu_restricted",
-                f"Allowed in the EU only within the limits of Annex III entry {eu['ref']}.",
+                "eu_conditional",
+                f"Restricted under conditions (Annex III entry {eu['ref']}): {eu['condition']}",
                 src,
             )
         elif eu["annex"] == "IV":
@@ -240,9 +257,28 @@ def _rating(values: list[dict[str, Any]]) -> dict[str, Any] | None:
         else:
             merged[key] = dict(v)
     ordered = list(merged.values())
+    # One figure per list (a list that rates a name twice gives its median), then the median
+    # over the lists. With three or more lists, a list 2 or more points from that median is an
+    # outlier: it stays in "sources" (marked) but not in the range shown, so one list rating
+    # dimethicone 5 does not make it "1-5 of 5". With one or two lists nothing is dropped.
+    per_list: dict[str, list[float]] = {}
+    for v in values:
+        per_list.setdefault(v["source"], []).append((v["min"] + v["max"]) / 2)
+    figures = {src: statistics.median(vs) for src, vs in per_list.items()}
+    median = statistics.median(figures.values())
+    outliers = (
+        {src for src, f in figures.items() if abs(f - median) >= 2} if len(figures) >= 3 else set()
+    )
+    kept = [v for v in values if v["source"] not in outliers]
+    for v in ordered:
+        v["outlier"] = v["source"] in outliers
     return {
-        "min": min(v["min"] for v in values),
-        "max": max(v["max"] for v in values),
+        "min": min(v["min"] for v in kept),
+        "max": max(v["max"] for v in kept),
+        "median": median,
+        "lists": len(figures),
+        "full_min": min(v["min"] for v in values),
+        "full_max": max(v["max"] for v in values),
         "sources": ordered,
     }
 
@@ -256,7 +292,8 @@ _VEGAN_BY_ORIGIN = {
     "petroleum": "vegan",
     "animal": "not_vegan",
     "human": "not_vegan",
-    "mixed": "depends",
+    # "mixed" means plant or synthetic (pentylene glycol): it implies no vegan status; the rules
+    # decide, and say "depends" only where an animal source is possible.
 }
 
 
@@ -267,7 +304,7 @@ def _concern(rec: dict[str, Any], profile: dict[str, Any] | None, psrc: str) -> 
     rule_levels = {
         "eu_prohibited": "high",
         "formaldehyde_releaser": "moderate",
-        "fragrance_allergen": "moderate",
+        "fragrance_allergen": "low",  # one level for one fact: curated allergens say "low"
         "fragrance": "moderate",
         "essential_oil": "moderate",
         "drying_alcohol": "moderate",
@@ -275,35 +312,30 @@ def _concern(rec: dict[str, Any], profile: dict[str, Any] | None, psrc: str) -> 
         "sulfate_surfactant": "low",
         "paraben": "low",
         "eu_restricted": "low",
+        "eu_conditional": "low",
         "aha": "low",
         "bha": "low",
     }
     for flag, level in rule_levels.items():
         if flag in flags:
             f = flags[flag]
-            if (
-                flag == "eu_prohibited"
-                and any(e["conditional"] for e in rec["eu"])
-                and not any(e["annex"] == "II" and not e["conditional"] for e in rec["eu"])
-            ):
-                level = "low"
             reasons.append((level, f["reason"], f["source"]))
     comedo = rec["comedogenic"]
-    if comedo and comedo["max"] >= 4:
+    if comedo and comedo["median"] >= 4:
         reasons.append(
             (
                 "moderate",
-                f"Rated {comedo['max']:g}/5 for clogging pores by at least "
-                "one comedogenicity list.",
+                f"Rated {comedo['median']:g}/5 for clogging pores (median of "
+                f"{comedo['lists']} comedogenicity lists).",
                 comedo["sources"][0]["source"],
             )
         )
     irr = rec["irritancy"]
-    if irr and irr["max"] >= 3:
+    if irr and irr["median"] >= 3:
         reasons.append(
             (
                 "moderate",
-                f"Rated {irr['max']:g}/5 for irritancy by at least one list.",
+                f"Rated {irr['median']:g}/5 for irritancy (median of {irr['lists']} lists).",
                 irr["sources"][0]["source"],
             )
         )

@@ -46,6 +46,7 @@ FLAG_LABELS: dict[str, str] = {
     "preservative": "Preservative",
     "eu_prohibited": "EU prohibited",
     "eu_restricted": "EU restricted",
+    "eu_conditional": "EU: restricted under conditions",
 }
 
 
@@ -217,8 +218,9 @@ def classify(facts: EntryFacts) -> list[FlagHit]:
         hit("retinoid", "A vitamin A derivative (retinoid).")
     if key in _REEF:
         hit("reef_concern", f"A UV filter {_REEF[key]}.")
-    if {"UV FILTER", "UV ABSORBER"} & facts.functions and "uv_filter" not in {h.id for h in hits}:
-        hit("uv_filter", "CosIng lists it as a UV filter or UV absorber.")
+    # "UV filter" comes only from Annex VI (added with the annex links): CosIng's "UV absorber"
+    # protects the product from light (green tea extract, benzyl salicylate), and a "UV filter"
+    # function alone is not an EU-allowed sunscreen filter.
     if key.startswith("POLYSORBATE"):
         hit("fungal_acne_trigger", "Polysorbates are fatty-acid esters that feed Malassezia yeast.")
     elif _FATTY_ACID_OR_ESTER.search(key):
@@ -231,7 +233,7 @@ def classify(facts: EntryFacts) -> list[FlagHit]:
         and _PLANT_FIXED_OIL.search(key)
         and not _is_essential_oil(facts)
         and (
-            "fixed oil" in facts.description.lower() or re.search(r"\w+aceae\b", facts.description)
+            "fixed oil" in facts.description.lower() or _PLANT_FAMILY.search(facts.description)
         )
     ):
         hit(
@@ -285,7 +287,10 @@ _DEPENDS = re.compile(
 _FATTY_DERIVED = re.compile(
     rf"\b(?:{_FATTY_STEMS})(?:IC ACID|ATES?|YL ALCOHOL|OYL|IN)\b|\bCET(?:YL|EARYL) ALCOHOL\b"
 )
-_VEGETABLE = re.compile(r"\b(COCO|COCOYL|COCAMID\w*|PALM\w*|OLIVATE|VEGETABLE|SOY\w*|SHEA\w*)")
+# PALM but not PALMIT-: palmitates (potassium palmitate soap) are often made from tallow.
+_VEGETABLE = re.compile(
+    r"\b(COCO|COCOYL|COCAMID\w*|PALM(?!IT)\w*|OLIVATE|VEGETABLE|SOY\w*|SHEA\w*)"
+)
 _MINERAL = re.compile(
     r"^(CI 77\d{3}|MICA|TALC|KAOLIN|SILICA|HYDRATED SILICA|BENTONITE|ZINC OXIDE|TITANIUM DIOXIDE|"
     r"IRON OXIDES|ALUMINA|MAGNESIUM ALUMINUM SILICATE|SODIUM CHLORIDE|MARIS SAL|SEA SALT|"
