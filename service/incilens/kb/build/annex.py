@@ -72,7 +72,8 @@ _TRACES = re.compile(r"\btraces?\b", re.IGNORECASE)
 # can rightly cover an ingredient whose CAS number it does not list.
 _GROUP_ROW = re.compile(
     r"\b(?:salts|esters|compounds|derivatives|ethers|isomers|mixtures|substances|"
-    r"e\.g\.|including|any substance|and its|and their|oils? and extracts?|extracts? and oils?|terpenoids)\b",
+    r"e\.g\.|including|any substance|and its|and their|oils? and extracts?|extracts? and oils?|"
+    r"terpenoids)\b",
     re.IGNORECASE,
 )
 # Misspelt names in the annex export, mapped to the inventory's spelling.
@@ -339,8 +340,8 @@ def link_annexes(
             )
             continue
         row_cas = set(row.cas)
-        candidates = {e for number in row_cas for e in cas_index.get(number, [])}
-        for entry in sorted(candidates):
+        by_cas = {e for number in row_cas for e in cas_index.get(number, [])}
+        for entry in sorted(by_cas):
             if entry in links or not cas[entry] or not set(cas[entry]) <= row_cas:
                 continue
             add(entry, EuLink(row.annex, row.ref, "cas", bool(condition), condition, row.line))
@@ -378,7 +379,10 @@ def _names_itself(chemical_name: str, key: str) -> bool:
         False
     """
     text = name_key(chemical_name)
-    return re.search(rf"(?<![A-Z0-9-]){re.escape(key)}(?![A-Z0-9-])", text) is not None
+    # The name must stand as a unit: at the start or after "(", ";" or ",", and followed by the
+    # end or one of those ("3,3-Bis(4-hydroxyphenyl)phthalide" does not name PHTHALIDE).
+    unit = rf"(?:^|[(;,]\s*){re.escape(key)}(?=\s*(?:$|[();,]))"
+    return re.search(unit, text) is not None
 
 
 def _row_condition(row: AnnexRow) -> str:

@@ -232,9 +232,7 @@ def classify(facts: EntryFacts) -> list[FlagHit]:
         key not in _FUNGAL_SAFE_OILS
         and _PLANT_FIXED_OIL.search(key)
         and not _is_essential_oil(facts)
-        and (
-            "fixed oil" in facts.description.lower() or _PLANT_FAMILY.search(facts.description)
-        )
+        and ("fixed oil" in facts.description.lower() or _PLANT_FAMILY.search(facts.description))
     ):
         hit(
             "fungal_acne_trigger",
