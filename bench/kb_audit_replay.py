@@ -90,7 +90,7 @@ def measures(kb: dict[str, Record]) -> dict[str, int]:
         "UV filter chip without an Annex VI link": 0,
         "fragrance-allergen flags": 0,
         "PALMIT- entries called vegan 'from a plant'": 0,
-        "uncurated entries raised to Moderate+ by one comedogenic list": 0,
+        "uncurated entries raised to Moderate+ by one of several comedogenic lists": 0,
     }
     for r in kb.values():
         flags = _flags(r)
@@ -114,9 +114,10 @@ def measures(kb: dict[str, Record]) -> dict[str, int]:
             r["summary"] is None
             and comedo
             and any("comedogenicity list" in x["text"] for x in r["concern"]["reasons"])
+            and len({s["source"] for s in comedo["sources"]}) >= 2
             and len({s["source"] for s in comedo["sources"] if s["min"] >= 4}) == 1
         ):
-            out["uncurated entries raised to Moderate+ by one comedogenic list"] += 1
+            out["uncurated entries raised to Moderate+ by one of several comedogenic lists"] += 1
     return out
 
 
