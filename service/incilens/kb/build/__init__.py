@@ -242,6 +242,33 @@ class Builder:
         refused: dict[str, int] = {}
         links = annex_mod.link_annexes(annexes, self.by_key, restrictions, cas, refused)
         self.counts.update(refused)
+        # One substance, two INCI names (CI 77891 and TITANIUM DIOXIDE, linked by CosIng's
+        # description): an Annex II or III row that names one also covers the other when the
+        # other's CAS number is among the row's. Annex IV-VI are not carried over (CI 77891 is
+        # a colorant name, not a UV filter).
+        for ident in sorted(links):
+            for link in list(links[ident]):
+                row = rows[(link.annex, link.ref, link.line)]
+                if link.annex not in ("II", "III") or link.basis != "annex-names-it":
+                    continue
+                for twin in sorted(self.entries[ident].same_as):
+                    twin_entry = self.entries[twin]
+                    twin_cas = set(twin_entry.cosing.cas) if twin_entry.cosing else set()
+                    present = any(
+                        (lk.annex, lk.ref, lk.line) == (link.annex, link.ref, link.line)
+                        for lk in links.get(twin, [])
+                    )
+                    if not present and twin_cas & set(row.cas):
+                        links.setdefault(twin, []).append(
+                            annex_mod.EuLink(
+                                link.annex,
+                                link.ref,
+                                "same-substance",
+                                link.conditional,
+                                link.condition,
+                                link.line,
+                            )
+                        )
         for ident, found in links.items():
             entry = self.entries[ident]
             for link in found:

@@ -378,7 +378,10 @@ def _names_itself(chemical_name: str, key: str) -> bool:
         >>> _names_itself("Octamethylcyclotetrasiloxane; D4", "CYCLOMETHICONE")
         False
     """
-    text = name_key(chemical_name)
+    text = name_key(_GROUP_TAIL.sub("", chemical_name))
+    if _NUMBER_MARK.search(key):  # "HC Red No 8 and its salts" names HC RED NO. 8
+        text = _NUMBER_MARK.sub("NO. ", text)
+        key = _NUMBER_MARK.sub("NO. ", key)
     # The name must stand as a unit: at the start or after "(", ";" or ",", and followed by the
     # end or one of those ("3,3-Bis(4-hydroxyphenyl)phthalide" does not name PHTHALIDE).
     unit = rf"(?:^|[(;,]\s*){re.escape(key)}(?=\s*(?:$|[();,]))"

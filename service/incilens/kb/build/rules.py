@@ -76,7 +76,12 @@ def _words(key: str) -> list[str]:
 _FRAGRANCE_NAMES = frozenset({"PARFUM", "FRAGRANCE", "PERFUME", "AROMA", "FLAVOR", "FLAVOUR"})
 
 # --- silicones: siloxane backbones; silica, silicates and silk are not silicones --------------
-_SILICONE = re.compile(r"(ICONE|ICONOL|SILOXANE|SILSESQUIOXANE|SILOXY|SILICONE)\b|METHICONE")
+# SILOXY also inside a word (TRIMETHYLSILOXYSILICATE, a silicone resin); trimethylsilanes and
+# silanetriol are organosilicons that behave like silicones on hair.
+_SILICONE = re.compile(
+    r"(ICONE|ICONOL|SILOXANE|SILSESQUIOXANE|SILICONE)\b|METHICONE|SILOXY|TRIMETHYLSILANE\b|"
+    r"^SILANETRIOL$"
+)
 
 # --- sulfate surfactants: an alkyl sulfate that CosIng lists as a surfactant --------------------
 _SURFACTANT_FUNCTIONS = frozenset(
@@ -108,7 +113,8 @@ _FORMALDEHYDE_RELEASERS_EXTRA = frozenset(
 
 # --- ethoxylation --------------------------------------------------------------------------
 _PEG = re.compile(
-    r"\bPEG\b|\bPEG-\d|POLYETHYLENE GLYCOL|\b[A-Z]+ETH-\d|POLYSORBATE|\bPEG/PPG|/PEG-|-PEG-"
+    r"\bPEG\b|\bPEG-\d|POLYETHYLENE GLYCOL|\b[A-Z]+ETH-\d|POLYSORBATE|\bPEG/PPG|/PEG-|-PEG-|"
+    r"^POLOXAMER \d+$"  # poloxamers are ethylene oxide / propylene oxide block polymers
 )
 
 # --- petroleum hydrocarbons ----------------------------------------------------------------
@@ -161,7 +167,7 @@ _FUNGAL_SAFE_OILS = frozenset(
 
 def _is_essential_oil(facts: EntryFacts) -> bool:
     desc = facts.description.lower()
-    if not facts.key.endswith("OIL"):
+    if not facts.key.endswith(("OIL", "OIL EXPRESSED", "OIL DISTILLED")):
         return False
     if "volatile oil" in desc or "essential oil" in desc or "distilled from" in desc:
         return True
