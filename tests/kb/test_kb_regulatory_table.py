@@ -152,3 +152,24 @@ def test_audit_replay_leaves_only_what_was_judged_differently() -> None:
     measures = replay.measures(replay.load(DEFAULT_KB_PATH))
     assert measures["EU prohibited chip without an unconditional Annex II link"] == 0
     assert measures["UV filter chip without an Annex VI link"] == 0
+
+
+@pytest.mark.parametrize(
+    ("searched", "inci"),
+    [
+        # Trade names and INN / Ph. Eur. names resolve to the INCI entry ...
+        ("Lyral", "HYDROXYISOHEXYL 3-CYCLOHEXENE CARBOXALDEHYDE"),
+        ("Lilial", "BUTYLPHENYL METHYLPROPIONAL"),
+        ("Bronopol", "2-BROMO-2-NITROPROPANE-1,3-DIOL"),
+        ("enzacamene", "4-METHYLBENZYLIDENE CAMPHOR"),
+        ("glycerolum", "GLYCERIN"),
+        ("Paraffinum perliquidum", "PARAFFINUM LIQUIDUM"),
+        # ... but never shadow an INCI name: CosIng gives PARAFFINUM LIQUIDUM the INN "mineral
+        # oil", which is MINERAL OIL's own INCI name.
+        ("mineral oil", "MINERAL OIL"),
+        ("Glycerol", "GLYCERIN"),
+    ],
+)
+def test_names_people_search(kb: KnowledgeBase, searched: str, inci: str) -> None:
+    ing = kb.lookup(searched)
+    assert ing is not None and ing.inci_name == inci

@@ -178,6 +178,19 @@ class Builder:
             for name in p.get("common_names", []):
                 entry.add_synonym(name, "common", "curated")
         self._add_plant_common_names()
+        # CosIng's INN and Ph. Eur. names ("bronopol", "enzacamene", "glycerolum"): the names
+        # pharmacists and regulators search for. "/" separates several names in one cell.
+        for entry in self.entries.values():
+            if entry.cosing is None:
+                continue
+            for kind, cell in (
+                ("inn", entry.cosing.inn_name),
+                ("ph-eur", entry.cosing.ph_eur_name),
+            ):
+                for name in (n.strip() for n in cell.split(" / ")):
+                    if len(name) >= 4:
+                        entry.add_synonym(name, kind, "cosing")
+                        self.counts[f"synonyms_{kind}_offered"] += 1
         # A synonym never shadows an INCI name, and one name never points at two entries.
         owners: dict[str, set[str]] = {}
         for entry in self.entries.values():
