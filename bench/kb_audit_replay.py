@@ -91,6 +91,7 @@ def measures(kb: dict[str, Record]) -> dict[str, int]:
         "fragrance-allergen flags": 0,
         "PALMIT- entries called vegan 'from a plant'": 0,
         "uncurated entries raised to Moderate+ by one of several comedogenic lists": 0,
+        "comedogenic ranges shown spanning 3 or more points": 0,
     }
     for r in kb.values():
         flags = _flags(r)
@@ -110,10 +111,15 @@ def measures(kb: dict[str, Record]) -> dict[str, int]:
         if "PALMIT" in r["inci_name"] and r["vegan"]["source"] == "rule:plant-derived":
             out["PALMIT- entries called vegan 'from a plant'"] += 1
         comedo = r["comedogenic"]
+        if comedo and comedo["max"] - comedo["min"] >= 3:
+            out["comedogenic ranges shown spanning 3 or more points"] += 1
         if (
             r["summary"] is None
             and comedo
-            and any("comedogenicity list" in x["text"] for x in r["concern"]["reasons"])
+            and any(
+                x["text"].startswith("Rated") and "clogging pores" in x["text"]
+                for x in r["concern"]["reasons"]
+            )
             and len({s["source"] for s in comedo["sources"]}) >= 2
             and len({s["source"] for s in comedo["sources"] if s["min"] >= 4}) == 1
         ):

@@ -114,6 +114,19 @@ def test_disagreeing_ratings_are_shown_side_by_side(kb: KnowledgeBase) -> None:
     assert marked == {"hautschutzengel"}
 
 
+def test_a_list_rating_the_name_itself_beats_its_chemical_synonym(kb: KnowledgeBase) -> None:
+    # The lists rate "Cetyl alcohol" 2 and, copying one old test, "Hexadecyl alcohol" 5.
+    cetyl = kb.lookup("CETYL ALCOHOL")
+    assert cetyl is not None and cetyl.comedogenic is not None
+    rating = cetyl.comedogenic
+    assert (rating["min"], rating["max"], rating["median"]) == (2.0, 2.0, 2.0)
+    left_out = {s["name_in_source"] for s in rating["sources"] if s["outlier"]}
+    assert any("Hexadecyl" in name for name in left_out)
+    assert not any(
+        s["outlier"] for s in rating["sources"] if s["name_in_source"] == "Cetyl Alcohol"
+    )
+
+
 def test_ranges_stay_ranges(kb: KnowledgeBase) -> None:
     lanolin = kb.lookup("LANOLIN")
     assert lanolin is not None and lanolin.comedogenic is not None

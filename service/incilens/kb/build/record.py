@@ -261,17 +261,27 @@ def _rating(values: list[dict[str, Any]]) -> dict[str, Any] | None:
     # over the lists. With three or more lists, a list 2 or more points from that median is an
     # outlier: it stays in "sources" (marked) but not in the range shown, so one list rating
     # dimethicone 5 does not make it "1-5 of 5". With one or two lists nothing is dropped.
+    # Within one list, a rating under the ingredient's own name beats one under a chemical
+    # synonym mapped to it: the lists rate "Cetyl alcohol" 2 and, copying one old test,
+    # "Hexadecyl alcohol" 5.
+    own = {v["source"] for v in values if v["link"] == "same name"}
+    used = [v for v in values if v["source"] not in own or v["link"] == "same name"]
     per_list: dict[str, list[float]] = {}
-    for v in values:
+    for v in used:
         per_list.setdefault(v["source"], []).append((v["min"] + v["max"]) / 2)
     figures = {src: statistics.median(vs) for src, vs in per_list.items()}
     median = statistics.median(figures.values())
     outliers = (
         {src for src, f in figures.items() if abs(f - median) >= 2} if len(figures) >= 3 else set()
     )
-    kept = [v for v in values if v["source"] not in outliers]
+    kept = [v for v in used if v["source"] not in outliers]
+
+    def left_out(v: dict[str, Any]) -> bool:
+        superseded = v["source"] in own and v["link"] != "same name"
+        return superseded or v["source"] in outliers
+
     for v in ordered:
-        v["outlier"] = v["source"] in outliers
+        v["outlier"] = left_out(v)
     return {
         "min": min(v["min"] for v in kept),
         "max": max(v["max"] for v in kept),
