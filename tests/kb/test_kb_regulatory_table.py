@@ -173,3 +173,21 @@ def test_audit_replay_leaves_only_what_was_judged_differently() -> None:
 def test_names_people_search(kb: KnowledgeBase, searched: str, inci: str) -> None:
     ing = kb.lookup(searched)
     assert ing is not None and ing.inci_name == inci
+
+
+@pytest.mark.parametrize(
+    ("inci", "assessed"),
+    [
+        # No curated review: "none" from the rules is "not assessed", never a clean bill.
+        ("POLYGLUTAMIC ACID", False),
+        ("CALCIUM LACTATE", False),
+        ("GLYCERIN", True),
+        ("PHENOXYETHANOL", True),
+    ],
+)
+def test_not_assessed_is_not_no_concern(kb: KnowledgeBase, inci: str, assessed: bool) -> None:
+    ing = kb.lookup(inci)
+    assert ing is not None
+    assert ing.concern["assessed"] is assessed
+    if not assessed and ing.concern["level"] == "none":
+        assert ing.concern["reasons"][0]["text"].startswith("Not assessed")

@@ -359,18 +359,23 @@ def _concern(rec: dict[str, Any], profile: dict[str, Any] | None, psrc: str) -> 
             "level": level,
             "reasons": [{"text": t, "source": s} for _, t, s in top],
             "basis": "curated",
+            "assessed": True,
         }
+    # Without a curated review the level is what the rules found, and "assessed" is false: a
+    # "none" here is not a clean bill of health that anybody gave.
     if not reasons:
         return {
             "level": "none",
             "reasons": [
                 {
-                    "text": "Nothing in the EU annexes, the allergen list, the comedogenicity "
-                    "lists or our rules raises a concern; no curated profile yet.",
+                    "text": "Not assessed: no reviewer has written a profile for it yet. Nothing "
+                    "in the EU annexes, the allergen list, the comedogenicity lists or our "
+                    "rules raises a concern.",
                     "source": "rule:no-flags",
                 }
             ],
             "basis": "rules",
+            "assessed": False,
         }
     level = max((r[0] for r in reasons), key=_LEVELS.index)
     reasons.sort(key=lambda r: -_LEVELS.index(r[0]))
@@ -378,4 +383,5 @@ def _concern(rec: dict[str, Any], profile: dict[str, Any] | None, psrc: str) -> 
         "level": level,
         "reasons": [{"text": t, "source": s} for _, t, s in reasons],
         "basis": "rules",
+        "assessed": False,
     }
