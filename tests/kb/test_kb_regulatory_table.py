@@ -191,3 +191,28 @@ def test_not_assessed_is_not_no_concern(kb: KnowledgeBase, inci: str, assessed: 
     assert ing.concern["assessed"] is assessed
     if not assessed and ing.concern["level"] == "none":
         assert ing.concern["reasons"][0]["text"].startswith("Not assessed")
+
+
+@pytest.mark.parametrize(
+    ("inci", "ref", "expected"),
+    [
+        # Linked by CAS number: the register files it under another spelling.
+        ("ACETYLCEDRENE", "327", True),
+        ("EBANOL", "339", True),
+        # Linked by the row's chemical name ("Eucalyptus globulus oil").
+        ("EUCALYPTUS GLOBULUS OIL", "355", True),
+        ("TRIPHENYL PHOSPHATE", "1752", True),
+        # A plant's water or powder shares the plant's CAS number but is not what the row covers.
+        ("LAVANDULA ANGUSTIFOLIA FLOWER WATER", "360", False),
+        ("MENTHA PIPERITA LEAF WATER", "361", False),
+        # The price of that rule: a botanical row is never linked by CAS, so the acetylated
+        # vetiver extract, filed as "Acetylated Vetiveria Zizanioides Root Extract", is missed.
+        ("VETIVERIA ZIZANIOIDES ROOT EXTRACT ACETYLATED", "380", False),
+    ],
+)
+def test_upcoming_deadlines_by_name_chemical_name_and_cas(
+    kb: KnowledgeBase, inci: str, ref: str, expected: bool
+) -> None:
+    ing = kb.lookup(inci)
+    assert ing is not None
+    assert any(d["ref"] == ref for d in ing.eu_upcoming) is expected

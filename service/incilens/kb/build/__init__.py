@@ -384,11 +384,42 @@ class Builder:
         self.log(f"Fragrance allergens: {self.counts['allergen_entries']} entries flagged")
 
     def add_on_notice(self, provisions: list[dict[str, Any]]) -> None:
+        """Link upcoming deadlines by INCI name, by chemical name and by CAS number.
+
+        A CAS link needs every CAS number of the entry among the row's (as for annex rows), so
+        "VETIVERIA ZIZANIOIDES ROOT EXTRACT ACETYLATED" gets the deadline the register files
+        under "Acetylated Vetiveria Zizanioides Root Extract".
+        """
+        by_cas: dict[str, set[str]] = {}
+        for entry in self.entries.values():
+            for number in entry.cosing.cas if entry.cosing else ():
+                by_cas.setdefault(number, set()).add(entry.id)
         for p in provisions:
-            names = {n["name"] for n in p.get("names", []) if n.get("source") == "inci_glossary"}
+            names = {
+                n["name"]
+                for n in p.get("names", [])
+                if n.get("source") in ("inci_glossary", "chemical_name")
+            }
             if p.get("inci_name"):
                 names.add(p["inci_name"])
-            for ident in sorted({self.by_key[k] for k in map(name_key, names) if k in self.by_key}):
+            if p.get("chemical_name"):
+                names.add(p["chemical_name"])
+            idents = {self.by_key[k] for k in map(name_key, names) if k in self.by_key}
+            row_cas = set(re.findall(r"\b\d{2,7}-\d{2}-\d\b", p.get("row_text", "")))
+            botanical = any(
+                re.search(r"\b(oil|extract|absolute|water|ext\.)", n, re.IGNORECASE) for n in names
+            )
+            if botanical or len(row_cas) > 6:
+                # A plant's CAS number covers its waters, powders and waxes, which the row does
+                # not; and a long row's CAS list mixes several substances.
+                row_cas = set()
+            for number in sorted(row_cas):
+                for ident in sorted(by_cas.get(number, ())):
+                    cosing = self.entries[ident].cosing
+                    if cosing is not None and set(cosing.cas) <= row_cas and ident not in idents:
+                        idents.add(ident)
+                        self.counts["upcoming_deadlines_by_cas"] += 1
+            for ident in sorted(idents):
                 self.entries[ident].eu_upcoming.append(
                     {
                         "date": p["date"],
