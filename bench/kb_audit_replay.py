@@ -195,6 +195,36 @@ def held_out(kb: dict[str, Record], audit: Path, n: int, seed: int = 18) -> list
     return [kb[name] for name in random.Random(seed).sample(pool, n)]
 
 
+def _signature(r: Record) -> tuple[Any, ...]:
+    return (
+        frozenset(f["id"] for f in r["flags"]),
+        frozenset((e["annex"], e["ref"], e["conditional"]) for e in r["eu"]),
+        r["vegan"]["status"],
+        r["concern"]["level"],
+    )
+
+
+def changed_sample(
+    before: dict[str, Record], kb: dict[str, Record], audit: Path, n: int, seed: int = 2026
+) -> tuple[int, list[str]]:
+    """A seeded sample of entries whose shown facts changed and that the audit did not list."""
+    skip = audited_names(audit)
+    changed = sorted(
+        name
+        for name, r in kb.items()
+        if name in before and name not in skip and _signature(before[name]) != _signature(r)
+    )
+    lines = []
+    for name in random.Random(seed).sample(changed, min(n, len(changed))):
+        fa, ea, va, ca = _signature(before[name])
+        fb, eb, vb, cb = _signature(kb[name])
+        lines.append(
+            f"{name}: flags -{sorted(fa - fb)} +{sorted(fb - fa)}; eu -{sorted(ea - eb)} "
+            f"+{sorted(eb - ea)}; vegan {va} -> {vb}; concern {ca} -> {cb}"
+        )
+    return len(changed), lines
+
+
 def main() -> int:
     """Print the replay, the whole-KB measures and the held-out sample."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -202,6 +232,9 @@ def main() -> int:
     parser.add_argument("--kb", type=Path, default=Path("service/incilens/data/kb.jsonl.gz"))
     parser.add_argument("--before", type=Path, help="an older KB file to measure beside it")
     parser.add_argument("--held-out", type=int, default=0)
+    parser.add_argument(
+        "--changed", type=int, default=0, help="with --before: a sample of changed entries"
+    )
     args = parser.parse_args()
     kb = load(args.kb)
     print(f"Audit replay against {args.kb}")
@@ -209,7 +242,8 @@ def main() -> int:
         print(f"  {what}: {fixed} fixed/kept, {remaining} remaining")
         for name in open_:
             print(f"      open: {name}")
-    before = measures(load(args.before)) if args.before else None
+    old_kb = load(args.before) if args.before else None
+    before = measures(old_kb) if old_kb else None
     print("Whole-KB measures" + (" (before -> after)" if before else ""))
     for key, value in measures(kb).items():
         print(f"  {key}: " + (f"{before[key]} -> {value}" if before else f"{value}"))
@@ -222,6 +256,11 @@ def main() -> int:
                 for e in r["eu"]
             )
             print(f"  {r['inci_name']}: {links}")
+    if args.changed and old_kb:
+        count, lines = changed_sample(old_kb, kb, args.audit, args.changed)
+        print(f"Changed entries the audit did not list: {count}; a sample of {len(lines)}:")
+        for line in lines:
+            print(f"  {line}")
     return 0
 
 
