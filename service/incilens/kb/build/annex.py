@@ -55,10 +55,11 @@ _DATE_QUALIFIER = re.compile(
 # Annex II rows that ban a substance only in some uses, grades or forms: "when used as a
 # substance in hair dye products", "except for normal content in natural essences", "if it
 # contains >= 0,1 % w/w Butadiene", "if they contain > 3 % w/w DMSO extract", "unless ...",
-# "Silicon carbide fibres (with diameter < 3 um ...)", "Margosa, ext. [from the kernels ...]".
+# "Silicon carbide fibres (with diameter < 3 um ...)", "Margosa, ext. [from the kernels ...]",
+# "Styrene/Acrylates copolymer (nano)": the nano form only.
 _II_CONDITION = re.compile(
     r"\bwhen used\b|\bexcept(?:ion)?\b|\bother than\b|\bif\s+(?:it|they|the)\b|\bunless\b|"
-    r"\bfibres\b|\bext\.\s*\[from\b|\bgeometric\b",
+    r"\bfibres\b|\bext\.\s*\[from\b|\bgeometric\b|\(nano\)",
     re.IGNORECASE,
 )
 # Footnote markers in annex name cells: "CETRIMONIUM CHLORIDE (1)".
