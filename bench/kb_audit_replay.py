@@ -179,18 +179,22 @@ def replay(audit: Path, kb: dict[str, Record]) -> dict[str, tuple[int, int, list
     return results
 
 
-def audited_names(audit: Path) -> set[str]:
-    """Every INCI name the audit's files mention."""
+def audited_names(audit: Path, kb: dict[str, Record] | None = None) -> set[str]:
+    """Every INCI name the audit's verdict files list, and (given ``kb``) its report names."""
     names: set[str] = set()
     for name in ("annex_verdicts.tsv", "profiles_verdicts.tsv", "allergens_missed.tsv"):
         with (audit / name).open(encoding="utf-8") as fh:
             names.update(row["inci"] for row in csv.DictReader(fh, delimiter="\t"))
+    report = audit / "REPORT.md"
+    if kb is not None and report.is_file():
+        text = report.read_text(encoding="utf-8").upper()
+        names.update(name for name in kb if len(name) > 5 and name in text)
     return names
 
 
 def held_out(kb: dict[str, Record], audit: Path, n: int, seed: int = 18) -> list[Record]:
-    """A seeded sample of annex-linked entries the audit did not list."""
-    skip = audited_names(audit)
+    """A seeded sample of annex-linked entries the audit did not name."""
+    skip = audited_names(audit, kb)
     pool = sorted(name for name, r in kb.items() if r["eu"] and name not in skip)
     return [kb[name] for name in random.Random(seed).sample(pool, n)]
 
@@ -207,15 +211,20 @@ def _signature(r: Record) -> tuple[Any, ...]:
 def changed_sample(
     before: dict[str, Record], kb: dict[str, Record], audit: Path, n: int, seed: int = 2026
 ) -> tuple[int, list[str]]:
-    """A seeded sample of entries whose shown facts changed and that the audit did not list."""
-    skip = audited_names(audit)
+    """A seeded sample of entries whose shown facts changed and that the audit did not name."""
+    skip = audited_names(audit, kb)
     changed = sorted(
         name
         for name, r in kb.items()
         if name in before and name not in skip and _signature(before[name]) != _signature(r)
     )
+    # Shuffle every name once, then take the first changed ones: a later fix that changes a few
+    # entries does not redraw the whole sample.
+    order = sorted(kb)
+    random.Random(seed).shuffle(order)
+    chosen = set(changed)
     lines = []
-    for name in random.Random(seed).sample(changed, min(n, len(changed))):
+    for name in [x for x in order if x in chosen][:n]:
         fa, ea, va, ca = _signature(before[name])
         fb, eb, vb, cb = _signature(kb[name])
         lines.append(

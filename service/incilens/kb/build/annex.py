@@ -309,8 +309,10 @@ def link_annexes(
                         refused.get("eu_refused_stale_cosing_reference", 0) + 1
                     )
                     continue
+                # A human-derived or recombinant-human ("rh-") ingredient is the material of the
+                # human-origin row; the annex itself names dozens of rh-polypeptides there.
                 human = "human origin" in row.chemical_name.lower() and re.search(
-                    r"(?<![A-Z-])HUMAN\b", names_of[entry]
+                    r"(?<![A-Z-])HUMAN\b|(?<![A-Z])RH-(?:POLY|OLIGO)PEPTIDE", names_of[entry]
                 )
                 if annex == "II" and not condition and not human and not (entry_cas & set(row.cas)):
                     # Only CosIng (2021) ties it to this row and the row does not name it: the

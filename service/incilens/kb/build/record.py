@@ -104,6 +104,15 @@ def make_record(entry: Entry, functions_plain: dict[str, str]) -> dict[str, Any]
                 "reason": f"Curated origin: {p['origin']}.",
                 "source": psrc,
             }
+        elif p["origin"] == "mixed" and "vegan" not in p and not _never_animal(origin, entry.key):
+            # "mixed" is "depends" only where an animal source is possible: a fatty chain
+            # (steareth, isopropyl myristate) or no rule that rules it out. Pentylene glycol,
+            # synthetic or from sugar cane, keeps the rules' "vegan".
+            vegan_fact = {
+                "status": "depends",
+                "reason": "Curated origin: mixed; an animal source is possible.",
+                "source": psrc,
+            }
     if p is not None and "fungal-acne" in p["not_ideal_for"]:
         # One rule for the flag and the profile: a profile that warns about fungal acne raises
         # the flag, with the profile's own reason.
@@ -165,6 +174,12 @@ def make_record(entry: Entry, functions_plain: dict[str, str]) -> dict[str, Any]
         collect_sources(value, sources)
     rec["sources"] = sorted(sources)
     return rec
+
+
+def _never_animal(origin: rules.OriginVerdict, key: str) -> bool:
+    """Whether the rules place it in a class with no animal source (and no fatty chain)."""
+    no_animal = ("rule:synthetic", "rule:microbial", "rule:mineral", "rule:petroleum")
+    return origin.source in no_animal and not rules.has_fatty_chain(key)
 
 
 def collect_sources(value: Any, out: set[str]) -> None:

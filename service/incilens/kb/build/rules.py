@@ -18,6 +18,7 @@ __all__ = [
     "FlagHit",
     "OriginVerdict",
     "classify",
+    "has_fatty_chain",
     "origin_of",
 ]
 
@@ -165,6 +166,16 @@ _FUNGAL_SAFE_OILS = frozenset(
 )
 
 
+def has_fatty_chain(key: str) -> bool:
+    """Whether the name carries a fatty-acid chain (stear-, palmit-, myrist-, ole- ...).
+
+    Examples:
+        >>> has_fatty_chain("STEARETH-2"), has_fatty_chain("PENTYLENE GLYCOL")
+        (True, False)
+    """
+    return re.search(rf"(?:{_FATTY_STEMS})", key) is not None
+
+
 def _is_essential_oil(facts: EntryFacts) -> bool:
     desc = facts.description.lower()
     if not facts.key.endswith(("OIL", "OIL EXPRESSED", "OIL DISTILLED")):
@@ -264,7 +275,8 @@ _ANIMAL_NAMES = re.compile(
     r"\b(LANOLIN|LANOLIN ALCOHOL|CERA ALBA|BEESWAX|MEL|HONEY|PROPOLIS|ROYAL JELLY|CARMINE|"
     r"COLLAGEN|ELASTIN|KERATIN|SILK|SERICIN|FIBROIN|LAC|LACTIS|MILK|WHEY|CASEIN|OVUM|EGG|"
     r"TALLOW|SEVUM|ADEPS|MINK|EMU|SHARK|SNAIL|PLACENTA|CAVIAR|PEARL|MUCIN|CHONDROITIN|"
-    r"HYDROLYZED SILK|LANOLIN OIL|CHOLESTERYL|BOVINE|PORCINE|OVINE|EQUINE|ANIMAL)\b"
+    r"HYDROLYZED SILK|LANOLIN OIL|CHOLESTERYL|BOVINE|PORCINE|OVINE|EQUINE|ANIMAL|"
+    r"LANOLATE|LANOLINAMIDE\w*|TALLOWAMINE|TALLOWAMIDE\w*|TALLOWATE)\b"
 )
 _ANIMAL_GENERA = re.compile(
     r"\b(Bos|Ovis|Equus|Sus|Gallus|Capra|Apis|Bombyx|Cervus|Helix|Achatina|Crassostrea|"
@@ -288,8 +300,14 @@ _DEPENDS = re.compile(
     r"^(GLYCERIN|SQUALANE|SQUALENE|CHOLESTEROL|GUANINE|CHITOSAN|LECITHIN|HYDROGENATED LECITHIN|"
     r"CAPRYLIC/CAPRIC TRIGLYCERIDE|TRIGLYCERIDES?|GLYCERYL [A-Z/-]+)$"
 )
+# Fatty acids and what is made from them: salts and esters, alcohols, acyl groups; and for the
+# chains tallow is made of (palmitic, stearic, oleic), amides, amines and mixed glycerides too
+# ("PALMITAMIDE MEA", "PALMITIC/STEARIC TRIGLYCERIDE"): tallow or plant oil.
+_TALLOW_STEMS = "PALMIT|STEAR|ISOSTEAR|HYDROXYSTEAR|OLE|TALLOW"
 _FATTY_DERIVED = re.compile(
-    rf"\b(?:{_FATTY_STEMS})(?:IC ACID|ATES?|YL ALCOHOL|OYL|IN)\b|\bCET(?:YL|EARYL) ALCOHOL\b"
+    rf"\b(?:{_FATTY_STEMS})(?:IC ACID|ATES?|YL ALCOHOL|OYL|IN)\b|"
+    rf"\b(?:{_TALLOW_STEMS})(?:AMIDE|AMIDO\w*|AMINE|IC|YL)\b|"
+    rf"\b(?:{_TALLOW_STEMS})(?:IC|ATE|AMIDE)/|\bCET(?:YL|EARYL) ALCOHOL\b"
 )
 # PALM but not PALMIT-: palmitates (potassium palmitate soap) are often made from tallow.
 _VEGETABLE = re.compile(
