@@ -7,12 +7,23 @@ link records its ``basis``:
    ingredients" column).
 2. ``cosing-restriction``: the CosIng entry's own restriction column cites the annex entry. A
    qualifier written there ("Only when Cyclomethicone contains D4", "when used as a substance in
-   hair dye products") makes the link *conditional*, with the qualifier as its condition.
+   hair dye products") makes the link *conditional*, with the qualifier as its condition; a
+   qualifier that only dates a phase-in is not a condition. CosIng is from 2021 and the annexes
+   from 2026, so the reference is checked: refused when the row is now another single substance
+   (it has CAS numbers, none the entry's, and covers no group such as "salts" or "esters");
+   conditional for an Annex II row that neither names the entry nor shares a CAS number ("only
+   if it is the material this row bans").
 3. ``chemical-name``: the row's chemical name, less "(INN)" and a trailing "and its salts", is
    exactly the INCI name. Used only when the row names no INCI name at all.
 4. ``cas``: every CAS number of the entry is among the row's CAS numbers. Used only when the row
    names no INCI name and no stronger basis linked the entry. A mixture whose CAS list merely
    includes a listed substance (CYCLOMETHICONE and cyclotetrasiloxane) is not linked this way.
+
+Conditions come from the row too: an Annex II row that bans a substance only in some uses,
+grades or forms ("if it contains", "except", "fibres", "(nano)" ...), an Annex III row that
+limits a substance only "as traces in ingredients", and an Annex II row that names an ingredient
+which "may contain" the banned substance (its CAS numbers go beyond the row's) all link as
+conditional. Rows are told apart by their line (the export reuses some reference numbers).
 
 Pure: works on rows already read by :mod:`incilens.kb.build.sources`.
 """
