@@ -143,6 +143,19 @@ def test_eu_status_with_conditions(analyze: Any) -> None:
     assert prohibited[0]["source"].startswith("eu-annex-II/")
 
 
+def test_conditional_bans_are_restricted_under_conditions_not_prohibited(analyze: Any) -> None:
+    # Lemon oil falls under the furocoumarin row (Annex II 358) only beyond "normal content in
+    # natural essences"; petrolatum only without a known refining history (Annex II 904).
+    report = analyze("Ingredients: Citrus Limon Peel Oil, Petrolatum, Aqua")
+    assert flag(report, "eu_prohibited")["status"] == "absent"
+    conditional = flag(report, "eu_conditional")
+    assert conditional["status"] == "present"
+    assert names(conditional["items"]) == ["Citrus Limon Peel Oil", "Petrolatum"]
+    assert "natural essences" in conditional["items"][0]["condition"]
+    not_counted = flag(report, "eu_prohibited")["not_counted"]
+    assert all(i["why"].startswith("restricted under conditions") for i in not_counted)
+
+
 # -- items -------------------------------------------------------------------------------------
 def test_items_carry_offsets_match_record_and_concern(analyze: Any) -> None:
     text = "Ingredients: Aqua, Glycerln, Xyzzy, Parfum"

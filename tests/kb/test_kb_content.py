@@ -105,7 +105,26 @@ def test_disagreeing_ratings_are_shown_side_by_side(kb: KnowledgeBase) -> None:
     assert dimethicone is not None and dimethicone.comedogenic is not None
     by_source = {s["source"]: s["value"] for s in dimethicone.comedogenic["sources"]}
     assert by_source["hautschutzengel"] == "5" and by_source["acneorg_fulton"] == "1"
-    assert (dimethicone.comedogenic["min"], dimethicone.comedogenic["max"]) == (1.0, 5.0)
+    # The one list that says 5 is an outlier: kept and marked, but not in the range shown.
+    rating = dimethicone.comedogenic
+    assert (rating["full_min"], rating["full_max"]) == (1.0, 5.0)
+    assert (rating["min"], rating["max"], rating["median"]) == (1.0, 1.0, 1.0)
+    assert rating["lists"] >= 3
+    marked = {s["source"] for s in rating["sources"] if s["outlier"]}
+    assert marked == {"hautschutzengel"}
+
+
+def test_a_list_rating_the_name_itself_beats_its_chemical_synonym(kb: KnowledgeBase) -> None:
+    # The lists rate "Cetyl alcohol" 2 and, copying one old test, "Hexadecyl alcohol" 5.
+    cetyl = kb.lookup("CETYL ALCOHOL")
+    assert cetyl is not None and cetyl.comedogenic is not None
+    rating = cetyl.comedogenic
+    assert (rating["min"], rating["max"], rating["median"]) == (2.0, 2.0, 2.0)
+    left_out = {s["name_in_source"] for s in rating["sources"] if s["outlier"]}
+    assert any("Hexadecyl" in name for name in left_out)
+    assert not any(
+        s["outlier"] for s in rating["sources"] if s["name_in_source"] == "Cetyl Alcohol"
+    )
 
 
 def test_ranges_stay_ranges(kb: KnowledgeBase) -> None:

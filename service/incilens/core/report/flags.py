@@ -105,7 +105,15 @@ def _eu(ctx: Context) -> list[dict[str, Any]]:
                 source=fact["source"],
             )
             if fact.get("conditional"):
-                conditional.append({**entry, "why": f"prohibited only {fact['condition']}"})
+                # A row that bans or limits it only under a condition: "restricted under
+                # conditions", never counted as prohibited.
+                conditional.append(
+                    {
+                        **entry,
+                        "why": f"restricted under conditions (Annex {fact['annex']} entry "
+                        f"{fact['ref']}): {fact['condition']}",
+                    }
+                )
             elif fact["annex"] == "II":
                 prohibited.append(entry)
             elif fact["annex"] in ("III", "V", "VI"):
@@ -120,6 +128,13 @@ def _eu(ctx: Context) -> list[dict[str, Any]]:
             restricted,
             detail="Allowed in the EU only within the limits listed for each item (maximum "
             "concentration, product types, label warnings).",
+            not_counted=[],
+        ),
+        make_flag(
+            ctx,
+            "eu_conditional",
+            conditional,
+            detail="Banned or limited in the EU only under the condition quoted for each item.",
             not_counted=[],
         ),
     ]

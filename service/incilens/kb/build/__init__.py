@@ -42,7 +42,7 @@ from incilens.kb.build.sources import (
 )
 from incilens.kb.knowledge import DEFAULT_KB_PATH, KB_SCHEMA
 
-__all__ = ["build", "main", "slugify"]
+__all__ = ["build", "consistency_faults", "main", "slugify"]
 
 _FORMERLY = re.compile(r"^(?P<new>.+?)\s*\(FORMERLY\s+(?P<old>.+)\)$", re.IGNORECASE)
 _SEE_ALSO = re.compile(r"see also INCI:\s*([^)]+)\)", re.IGNORECASE)
@@ -178,6 +178,19 @@ class Builder:
             for name in p.get("common_names", []):
                 entry.add_synonym(name, "common", "curated")
         self._add_plant_common_names()
+        # CosIng's INN and Ph. Eur. names ("bronopol", "enzacamene", "glycerolum"): the names
+        # pharmacists and regulators search for. "/" separates several names in one cell.
+        for entry in self.entries.values():
+            if entry.cosing is None:
+                continue
+            for kind, cell in (
+                ("inn", entry.cosing.inn_name),
+                ("ph-eur", entry.cosing.ph_eur_name),
+            ):
+                for name in (n.strip() for n in cell.split(" / ")):
+                    if len(name) >= 4:
+                        entry.add_synonym(name, kind, "cosing")
+                        self.counts[f"synonyms_{kind}_offered"] += 1
         # A synonym never shadows an INCI name, and one name never points at two entries.
         owners: dict[str, set[str]] = {}
         for entry in self.entries.values():
@@ -238,12 +251,41 @@ class Builder:
     def add_annexes(self, annexes: dict[str, list[AnnexRow]]) -> None:
         restrictions = {e.id: e.cosing.restriction for e in self.entries.values() if e.cosing}
         cas = {e.id: e.cosing.cas for e in self.entries.values() if e.cosing}
-        rows = {(a, r.ref): r for a, rs in annexes.items() for r in rs}
-        links = annex_mod.link_annexes(annexes, self.by_key, restrictions, cas)
+        rows = {(a, r.ref, r.line): r for a, rs in annexes.items() for r in rs}
+        refused: dict[str, int] = {}
+        links = annex_mod.link_annexes(annexes, self.by_key, restrictions, cas, refused)
+        self.counts.update(refused)
+        # One substance, two INCI names (CI 77891 and TITANIUM DIOXIDE, linked by CosIng's
+        # description): an Annex II or III row that names one also covers the other when the
+        # other's CAS number is among the row's. Annex IV-VI are not carried over (CI 77891 is
+        # a colorant name, not a UV filter).
+        for ident in sorted(links):
+            for link in list(links[ident]):
+                row = rows[(link.annex, link.ref, link.line)]
+                if link.annex not in ("II", "III") or link.basis != "annex-names-it":
+                    continue
+                for twin in sorted(self.entries[ident].same_as):
+                    twin_entry = self.entries[twin]
+                    twin_cas = set(twin_entry.cosing.cas) if twin_entry.cosing else set()
+                    present = any(
+                        (lk.annex, lk.ref, lk.line) == (link.annex, link.ref, link.line)
+                        for lk in links.get(twin, [])
+                    )
+                    if not present and twin_cas & set(row.cas):
+                        links.setdefault(twin, []).append(
+                            annex_mod.EuLink(
+                                link.annex,
+                                link.ref,
+                                "same-substance",
+                                link.conditional,
+                                link.condition,
+                                link.line,
+                            )
+                        )
         for ident, found in links.items():
             entry = self.entries[ident]
             for link in found:
-                row = rows[(link.annex, link.ref)]
+                row = rows[(link.annex, link.ref, link.line)]
                 entry.eu.append(eu_record(row, link))
                 self.counts[f"eu_links_annex_{link.annex}"] += 1
                 self.counts[f"eu_link_basis_{link.basis}"] += 1
@@ -264,32 +306,120 @@ class Builder:
                         )
 
     def add_allergens(self, rows: list[dict[str, str]]) -> None:
-        for row in rows:
-            ref = row["annex_iii_ref"].strip()
-            names = ALLERGEN_NAME_FIXES.get(ref) or row["glossary_names"]
-            for name in (n.strip() for n in names.split(";")):
+        """Flag the EU fragrance allergens, on four kinds of evidence.
+
+        1. A name in the list's glossary cell, split at ";", "/" and "," (row 157 reads
+           "Alpha-Damascone/cis-Rose ketone 1/...") and with bracketed aliases tried too.
+        2. The Annex III row itself names the entry (an unconditional naming link).
+        3. For a single substance (no oil, extract or absolute in the row), every CAS number of
+           the entry is among the row's (eugenyl acetate, written as a chemical name in row 368).
+        4. The curated ``allergen_names.toml``: the oils CosIng spells differently.
+        """
+        refs = {row["annex_iii_ref"].strip(): row for row in rows}
+
+        def flag(entry: Entry, ref: str) -> None:
+            if "fragrance_allergen" not in entry.flags:
+                self.counts["allergen_entries"] += 1
+            entry.add_flag(
+                "fragrance_allergen",
+                "An EU fragrance allergen: must be named on the label above 0.001 % in "
+                "leave-on and 0.01 % in rinse-off products (Regulation (EU) 2023/1545, "
+                f"Annex III entry {ref}).",
+                f"eu-annex-III/{ref}",
+            )
+
+        by_cas: dict[str, list[Entry]] = {}
+        for entry in self.entries.values():
+            for number in entry.cosing.cas if entry.cosing else ():
+                by_cas.setdefault(number, []).append(entry)
+        for ref, row in refs.items():
+            cell = ALLERGEN_NAME_FIXES.get(ref) or row["glossary_names"]
+            names: list[str] = []
+            if name_key(cell) == name_key(row["chemical_name"]):
+                # A chemical name, not a list ("Phenol, 2-methoxy-4-(2-propenyl)-, acetate"
+                # must not flag PHENOL): matched by CAS below.
+                cell_pieces: list[str] = []
+            else:
+                cell_pieces = re.split(r"[;,]", cell)
+            for piece in cell_pieces:
+                # "/" separates names ("Alpha-Damascone/cis-Rose ketone 1") except inside a
+                # botanical INCI name ("Eucalyptus Globulus Leaf/Twig Oil").
+                botanical = re.search(r"\b(oil|extract|water|flower|leaf)\b", piece, re.I)
+                for part in [piece] if botanical else piece.split("/"):
+                    names.append(re.sub(r"\(.*?\)", "", part))
+                    names.extend(re.findall(r"\(([^()]*)\)", part))
+            found = False
+            for name in (n.strip() for n in names):
                 if not name or name == "-":
                     continue
                 ident = self.by_key.get(name_key(name))
-                if ident is None:
-                    self.counts["allergen_names_unmatched"] += 1
-                    continue
-                self.entries[ident].add_flag(
-                    "fragrance_allergen",
-                    "An EU fragrance allergen: must be named on the label above 0.001 % in "
-                    "leave-on and 0.01 % in rinse-off products (Regulation (EU) 2023/1545, "
-                    f"Annex III entry {ref}).",
-                    f"eu-annex-III/{ref}",
+                if ident is not None:
+                    flag(self.entries[ident], ref)
+                    found = True
+            if not found:
+                self.counts["allergen_rows_unmatched_by_name"] += 1
+            row_cas = set(re.findall(r"\b\d{2,7}-\d{2}-\d\b", row["cas"]))
+            if not re.search(r"\b(oil|extract|absolute|turpentine)\b", cell, re.IGNORECASE):
+                for number in sorted(row_cas):
+                    for entry in by_cas.get(number, []):
+                        assert entry.cosing is not None
+                        if set(entry.cosing.cas) <= row_cas:
+                            flag(entry, ref)
+        for entry in self.entries.values():
+            for eu in entry.eu:
+                if (
+                    eu["annex"] == "III"
+                    and eu["ref"] in refs
+                    and eu["link_basis"] == "annex-names-it"
+                    and not eu["conditional"]
+                    and "indicated" in (eu["other"] + eu["warnings"]).lower()
+                ):
+                    flag(entry, eu["ref"])
+        for item in self.curated.allergen_names:
+            if item["ref"] not in refs:
+                raise KnowledgeBaseError(
+                    f"allergen_names.toml: {item['ref']!r} is not an allergen row of Annex III"
                 )
-                self.counts["allergen_entries"] += 1
+            flag(self._resolve(item["inci"], "allergen_names.toml"), item["ref"])
         self.log(f"Fragrance allergens: {self.counts['allergen_entries']} entries flagged")
 
     def add_on_notice(self, provisions: list[dict[str, Any]]) -> None:
+        """Link upcoming deadlines by INCI name, by chemical name and by CAS number.
+
+        A CAS link needs every CAS number of the entry among the row's (as for annex rows), so
+        "VETIVERIA ZIZANIOIDES ROOT EXTRACT ACETYLATED" gets the deadline the register files
+        under "Acetylated Vetiveria Zizanioides Root Extract".
+        """
+        by_cas: dict[str, set[str]] = {}
+        for entry in self.entries.values():
+            for number in entry.cosing.cas if entry.cosing else ():
+                by_cas.setdefault(number, set()).add(entry.id)
         for p in provisions:
-            names = {n["name"] for n in p.get("names", []) if n.get("source") == "inci_glossary"}
+            names = {
+                n["name"]
+                for n in p.get("names", [])
+                if n.get("source") in ("inci_glossary", "chemical_name")
+            }
             if p.get("inci_name"):
                 names.add(p["inci_name"])
-            for ident in sorted({self.by_key[k] for k in map(name_key, names) if k in self.by_key}):
+            if p.get("chemical_name"):
+                names.add(p["chemical_name"])
+            idents = {self.by_key[k] for k in map(name_key, names) if k in self.by_key}
+            row_cas = set(re.findall(r"\b\d{2,7}-\d{2}-\d\b", p.get("row_text", "")))
+            botanical = any(
+                re.search(r"\b(oil|extract|absolute|water|ext\.)", n, re.IGNORECASE) for n in names
+            )
+            if botanical or len(row_cas) > 6:
+                # A plant's CAS number covers its waters, powders and waxes, which the row does
+                # not; and a long row's CAS list mixes several substances.
+                row_cas = set()
+            for number in sorted(row_cas):
+                for ident in sorted(by_cas.get(number, ())):
+                    cosing = self.entries[ident].cosing
+                    if cosing is not None and set(cosing.cas) <= row_cas and ident not in idents:
+                        idents.add(ident)
+                        self.counts["upcoming_deadlines_by_cas"] += 1
+            for ident in sorted(idents):
                 self.entries[ident].eu_upcoming.append(
                     {
                         "date": p["date"],
@@ -381,6 +511,50 @@ class Builder:
         self.log(f"Curated profiles: {self.counts['curated_profiles']} entries")
 
 
+def consistency_faults(records: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Whole-KB checks whose counts must be zero; returns the offending INCI names per check.
+
+    - ``prohibited_without_unconditional_row``: an "EU prohibited" flag with no unconditional
+      Annex II link behind it.
+    - ``twins_disagree``: two entries for one substance (the same curated profile, or CosIng's
+      "see also") whose concern levels differ.
+    - ``profile_contradicts_flag``: a profile that warns about fungal acne without the flag.
+    """
+    out: dict[str, list[str]] = {
+        "prohibited_without_unconditional_row": [],
+        "twins_disagree": [],
+        "profile_contradicts_flag": [],
+    }
+    by_id = {r["id"]: r for r in records}
+    for r in records:
+        flags = {f["id"] for f in r["flags"]}
+        if "eu_prohibited" in flags and not any(
+            e["annex"] == "II" and not e["conditional"] for e in r["eu"]
+        ):
+            out["prohibited_without_unconditional_row"].append(r["inci_name"])
+        for other in r["same_as"]:
+            twin = by_id.get(other)
+            if (
+                twin is not None
+                and r["id"] < other
+                and r["summary"]
+                and twin["summary"]
+                and r["concern"]["level"] != twin["concern"]["level"]
+            ):
+                out["twins_disagree"].append(f"{r['inci_name']} / {twin['inci_name']}")
+        skin = r["skin_types"]
+        if skin and "fungal-acne" in skin["not_ideal_for"] and "fungal_acne_trigger" not in flags:
+            out["profile_contradicts_flag"].append(r["inci_name"])
+    by_summary: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        if r["summary"] and r["summary"]["source"] == "curated":
+            by_summary.setdefault(r["summary"]["text"], []).append(r)
+    for group in by_summary.values():
+        if len({r["concern"]["level"] for r in group}) > 1:
+            out["twins_disagree"].append(" / ".join(r["inci_name"] for r in group))
+    return out
+
+
 def _source_catalogue(builder: Builder) -> dict[str, dict[str, str]]:
     cat: dict[str, dict[str, str]] = {
         d.id: {"title": d.title, "licence": d.licence, "attribution": d.attribution}
@@ -424,6 +598,9 @@ def build(
     if missing:
         raise KnowledgeBaseError(f"functions.toml: no plain-words text for {missing}")
     b.counts["entries"] = len(records)
+    for name, count in consistency_faults(records).items():
+        b.counts[f"consistency_{name}"] = len(count)
+        log(f"Consistency check {name}: {len(count)}" + (f" e.g. {count[:3]}" if count else ""))
     for r in records:
         b.counts[f"vegan_{r['vegan']['status']}"] += 1
         b.counts[f"concern_{r['concern']['level']}"] += 1

@@ -8,7 +8,7 @@ unknown key, wrong type or value outside a vocabulary fails the build with the f
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,7 @@ class Curated:
     comedogenic_names: list[dict[str, Any]]
     functions: dict[str, str]
     files: list[Path]
+    allergen_names: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -191,4 +192,12 @@ def load_curated(folder: Path = CURATED_DIR) -> Curated:
         isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in functions.items()
     ):
         raise KnowledgeBaseError(f"{fn_path}: [functions] must map names to non-empty strings")
-    return Curated(profiles, reference_pages, synonyms, comedogenic_names, functions, files)
+    all_path = folder / "allergen_names.toml"
+    files.append(all_path)
+    allergen_names = _load(all_path).get("allergen", [])
+    for n, a in enumerate(allergen_names, start=1):
+        where = f"allergen #{n} ({a.get('inci', '?')})"
+        _check(all_path, where, a, {"ref": (str, True), "inci": (str, True), "reason": (str, True)})
+    return Curated(
+        profiles, reference_pages, synonyms, comedogenic_names, functions, files, allergen_names
+    )

@@ -6,6 +6,7 @@ Used by :mod:`incilens.kb.build`; pure (no I/O).
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +104,19 @@ def make_record(entry: Entry, functions_plain: dict[str, str]) -> dict[str, Any]
                 "reason": f"Curated origin: {p['origin']}.",
                 "source": psrc,
             }
+        elif p["origin"] == "mixed" and "vegan" not in p and not _never_animal(origin, entry.key):
+            # "mixed" is "depends" only where an animal source is possible: a fatty chain
+            # (steareth, isopropyl myristate) or no rule that rules it out. Pentylene glycol,
+            # synthetic or from sugar cane, keeps the rules' "vegan".
+            vegan_fact = {
+                "status": "depends",
+                "reason": "Curated origin: mixed; an animal source is possible.",
+                "source": psrc,
+            }
+    if p is not None and "fungal-acne" in p["not_ideal_for"]:
+        # One rule for the flag and the profile: a profile that warns about fungal acne raises
+        # the flag, with the profile's own reason.
+        entry.add_flag("fungal_acne_trigger", p.get("not_ideal_reason", ""), psrc)
     if p is not None and "vegan" in p:
         vegan_fact = {"status": p["vegan"], "reason": p["vegan_reason"], "source": psrc}
     if vegan_fact["status"] == "not_vegan":
@@ -162,6 +176,12 @@ def make_record(entry: Entry, functions_plain: dict[str, str]) -> dict[str, Any]
     return rec
 
 
+def _never_animal(origin: rules.OriginVerdict, key: str) -> bool:
+    """Whether the rules place it in a class with no animal source (and no fatty chain)."""
+    no_animal = ("rule:synthetic", "rule:microbial", "rule:mineral", "rule:petroleum")
+    return origin.source in no_animal and not rules.has_fatty_chain(key)
+
+
 def collect_sources(value: Any, out: set[str]) -> None:
     """Add every ``source`` id found anywhere in ``value`` to ``out``."""
     if isinstance(value, dict):
@@ -179,7 +199,11 @@ def eu_record(row: AnnexRow, link: annex_mod.EuLink) -> dict[str, Any]:
     return {
         "annex": row.annex,
         "ref": row.ref,
-        "status": annex_mod.ANNEX_STATUS[row.annex],
+        "status": (
+            "restricted under conditions"
+            if link.conditional and row.annex in ("II", "III")
+            else annex_mod.ANNEX_STATUS[row.annex]
+        ),
         "conditional": link.conditional,
         "condition": link.condition,
         "chemical_name": row.chemical_name,
@@ -204,16 +228,24 @@ def _annex_flags(entry: Entry) -> None:
                 src,
             )
         elif eu["annex"] == "II":
+            # A row that bans it only in some uses, grades or forms: never an "EU prohibited"
+            # chip (butane is banned only with >= 0.1 % butadiene).
             entry.add_flag(
-                "eu_prohibited",
-                f"Banned in the EU only in some cases (Annex II "
+                "eu_conditional",
+                f"Restricted under conditions: banned in the EU only in some cases (Annex II "
                 f"entry {eu['ref']}): {eu['condition']}",
+                src,
+            )
+        elif eu["annex"] == "III" and not eu["conditional"]:
+            entry.add_flag(
+                "eu_restricted",
+                f"Allowed in the EU only within the limits of Annex III entry {eu['ref']}.",
                 src,
             )
         elif eu["annex"] == "III":
             entry.add_flag(
-                "eu_restricted",
-                f"Allowed in the EU only within the limits of Annex III entry {eu['ref']}.",
+                "eu_conditional",
+                f"Restricted under conditions (Annex III entry {eu['ref']}): {eu['condition']}",
                 src,
             )
         elif eu["annex"] == "IV":
@@ -240,9 +272,38 @@ def _rating(values: list[dict[str, Any]]) -> dict[str, Any] | None:
         else:
             merged[key] = dict(v)
     ordered = list(merged.values())
+    # One figure per list (a list that rates a name twice gives its median), then the median
+    # over the lists. With three or more lists, a list 2 or more points from that median is an
+    # outlier: it stays in "sources" (marked) but not in the range shown, so one list rating
+    # dimethicone 5 does not make it "1-5 of 5". With one or two lists nothing is dropped.
+    # Within one list, a rating under the ingredient's own name beats one under a chemical
+    # synonym mapped to it: the lists rate "Cetyl alcohol" 2 and, copying one old test,
+    # "Hexadecyl alcohol" 5.
+    own = {v["source"] for v in values if v["link"] == "same name"}
+    used = [v for v in values if v["source"] not in own or v["link"] == "same name"]
+    per_list: dict[str, list[float]] = {}
+    for v in used:
+        per_list.setdefault(v["source"], []).append((v["min"] + v["max"]) / 2)
+    figures = {src: statistics.median(vs) for src, vs in per_list.items()}
+    median = statistics.median(figures.values())
+    outliers = (
+        {src for src, f in figures.items() if abs(f - median) >= 2} if len(figures) >= 3 else set()
+    )
+    kept = [v for v in used if v["source"] not in outliers]
+
+    def left_out(v: dict[str, Any]) -> bool:
+        superseded = v["source"] in own and v["link"] != "same name"
+        return superseded or v["source"] in outliers
+
+    for v in ordered:
+        v["outlier"] = left_out(v)
     return {
-        "min": min(v["min"] for v in values),
-        "max": max(v["max"] for v in values),
+        "min": min(v["min"] for v in kept),
+        "max": max(v["max"] for v in kept),
+        "median": median,
+        "lists": len(figures),
+        "full_min": min(v["min"] for v in values),
+        "full_max": max(v["max"] for v in values),
         "sources": ordered,
     }
 
@@ -256,7 +317,8 @@ _VEGAN_BY_ORIGIN = {
     "petroleum": "vegan",
     "animal": "not_vegan",
     "human": "not_vegan",
-    "mixed": "depends",
+    # "mixed" means plant or synthetic (pentylene glycol): it implies no vegan status; the rules
+    # decide, and say "depends" only where an animal source is possible.
 }
 
 
@@ -267,7 +329,7 @@ def _concern(rec: dict[str, Any], profile: dict[str, Any] | None, psrc: str) -> 
     rule_levels = {
         "eu_prohibited": "high",
         "formaldehyde_releaser": "moderate",
-        "fragrance_allergen": "moderate",
+        "fragrance_allergen": "low",  # one level for one fact: curated allergens say "low"
         "fragrance": "moderate",
         "essential_oil": "moderate",
         "drying_alcohol": "moderate",
@@ -275,35 +337,30 @@ def _concern(rec: dict[str, Any], profile: dict[str, Any] | None, psrc: str) -> 
         "sulfate_surfactant": "low",
         "paraben": "low",
         "eu_restricted": "low",
+        "eu_conditional": "low",
         "aha": "low",
         "bha": "low",
     }
     for flag, level in rule_levels.items():
         if flag in flags:
             f = flags[flag]
-            if (
-                flag == "eu_prohibited"
-                and any(e["conditional"] for e in rec["eu"])
-                and not any(e["annex"] == "II" and not e["conditional"] for e in rec["eu"])
-            ):
-                level = "low"
             reasons.append((level, f["reason"], f["source"]))
     comedo = rec["comedogenic"]
-    if comedo and comedo["max"] >= 4:
+    if comedo and comedo["median"] >= 4:
         reasons.append(
             (
                 "moderate",
-                f"Rated {comedo['max']:g}/5 for clogging pores by at least "
-                "one comedogenicity list.",
+                f"Rated {comedo['median']:g}/5 for clogging pores (median of "
+                f"{comedo['lists']} comedogenicity lists).",
                 comedo["sources"][0]["source"],
             )
         )
     irr = rec["irritancy"]
-    if irr and irr["max"] >= 3:
+    if irr and irr["median"] >= 3:
         reasons.append(
             (
                 "moderate",
-                f"Rated {irr['max']:g}/5 for irritancy by at least one list.",
+                f"Rated {irr['median']:g}/5 for irritancy (median of {irr['lists']} lists).",
                 irr["sources"][0]["source"],
             )
         )
@@ -317,18 +374,23 @@ def _concern(rec: dict[str, Any], profile: dict[str, Any] | None, psrc: str) -> 
             "level": level,
             "reasons": [{"text": t, "source": s} for _, t, s in top],
             "basis": "curated",
+            "assessed": True,
         }
+    # Without a curated review the level is what the rules found, and "assessed" is false: a
+    # "none" here is not a clean bill of health that anybody gave.
     if not reasons:
         return {
             "level": "none",
             "reasons": [
                 {
-                    "text": "Nothing in the EU annexes, the allergen list, the comedogenicity "
-                    "lists or our rules raises a concern; no curated profile yet.",
+                    "text": "Not assessed: no reviewer has written a profile for it yet. Nothing "
+                    "in the EU annexes, the allergen list, the comedogenicity lists or our "
+                    "rules raises a concern.",
                     "source": "rule:no-flags",
                 }
             ],
             "basis": "rules",
+            "assessed": False,
         }
     level = max((r[0] for r in reasons), key=_LEVELS.index)
     reasons.sort(key=lambda r: -_LEVELS.index(r[0]))
@@ -336,4 +398,5 @@ def _concern(rec: dict[str, Any], profile: dict[str, Any] | None, psrc: str) -> 
         "level": level,
         "reasons": [{"text": t, "source": s} for _, t, s in reasons],
         "basis": "rules",
+        "assessed": False,
     }

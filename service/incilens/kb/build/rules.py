@@ -18,6 +18,7 @@ __all__ = [
     "FlagHit",
     "OriginVerdict",
     "classify",
+    "has_fatty_chain",
     "origin_of",
 ]
 
@@ -46,6 +47,7 @@ FLAG_LABELS: dict[str, str] = {
     "preservative": "Preservative",
     "eu_prohibited": "EU prohibited",
     "eu_restricted": "EU restricted",
+    "eu_conditional": "EU: restricted under conditions",
 }
 
 
@@ -75,7 +77,12 @@ def _words(key: str) -> list[str]:
 _FRAGRANCE_NAMES = frozenset({"PARFUM", "FRAGRANCE", "PERFUME", "AROMA", "FLAVOR", "FLAVOUR"})
 
 # --- silicones: siloxane backbones; silica, silicates and silk are not silicones --------------
-_SILICONE = re.compile(r"(ICONE|ICONOL|SILOXANE|SILSESQUIOXANE|SILOXY|SILICONE)\b|METHICONE")
+# SILOXY also inside a word (TRIMETHYLSILOXYSILICATE, a silicone resin); trimethylsilanes and
+# silanetriol are organosilicons that behave like silicones on hair.
+_SILICONE = re.compile(
+    r"(ICONE|ICONOL|SILOXANE|SILSESQUIOXANE|SILICONE)\b|METHICONE|SILOXY|TRIMETHYLSILANE\b|"
+    r"^SILANETRIOL$"
+)
 
 # --- sulfate surfactants: an alkyl sulfate that CosIng lists as a surfactant --------------------
 _SURFACTANT_FUNCTIONS = frozenset(
@@ -107,7 +114,8 @@ _FORMALDEHYDE_RELEASERS_EXTRA = frozenset(
 
 # --- ethoxylation --------------------------------------------------------------------------
 _PEG = re.compile(
-    r"\bPEG\b|\bPEG-\d|POLYETHYLENE GLYCOL|\b[A-Z]+ETH-\d|POLYSORBATE|\bPEG/PPG|/PEG-|-PEG-"
+    r"\bPEG\b|\bPEG-\d|POLYETHYLENE GLYCOL|\b[A-Z]+ETH-\d|POLYSORBATE|\bPEG/PPG|/PEG-|-PEG-|"
+    r"^POLOXAMER \d+$"  # poloxamers are ethylene oxide / propylene oxide block polymers
 )
 
 # --- petroleum hydrocarbons ----------------------------------------------------------------
@@ -158,9 +166,19 @@ _FUNGAL_SAFE_OILS = frozenset(
 )
 
 
+def has_fatty_chain(key: str) -> bool:
+    """Whether the name carries a fatty-acid chain (stear-, palmit-, myrist-, ole- ...).
+
+    Examples:
+        >>> has_fatty_chain("STEARETH-2"), has_fatty_chain("PENTYLENE GLYCOL")
+        (True, False)
+    """
+    return re.search(rf"(?:{_FATTY_STEMS})", key) is not None
+
+
 def _is_essential_oil(facts: EntryFacts) -> bool:
     desc = facts.description.lower()
-    if not facts.key.endswith("OIL"):
+    if not facts.key.endswith(("OIL", "OIL EXPRESSED", "OIL DISTILLED")):
         return False
     if "volatile oil" in desc or "essential oil" in desc or "distilled from" in desc:
         return True
@@ -217,8 +235,9 @@ def classify(facts: EntryFacts) -> list[FlagHit]:
         hit("retinoid", "A vitamin A derivative (retinoid).")
     if key in _REEF:
         hit("reef_concern", f"A UV filter {_REEF[key]}.")
-    if {"UV FILTER", "UV ABSORBER"} & facts.functions and "uv_filter" not in {h.id for h in hits}:
-        hit("uv_filter", "CosIng lists it as a UV filter or UV absorber.")
+    # "UV filter" comes only from Annex VI (added with the annex links): CosIng's "UV absorber"
+    # protects the product from light (green tea extract, benzyl salicylate), and a "UV filter"
+    # function alone is not an EU-allowed sunscreen filter.
     if key.startswith("POLYSORBATE"):
         hit("fungal_acne_trigger", "Polysorbates are fatty-acid esters that feed Malassezia yeast.")
     elif _FATTY_ACID_OR_ESTER.search(key):
@@ -230,9 +249,7 @@ def classify(facts: EntryFacts) -> list[FlagHit]:
         key not in _FUNGAL_SAFE_OILS
         and _PLANT_FIXED_OIL.search(key)
         and not _is_essential_oil(facts)
-        and (
-            "fixed oil" in facts.description.lower() or re.search(r"\w+aceae\b", facts.description)
-        )
+        and ("fixed oil" in facts.description.lower() or _PLANT_FAMILY.search(facts.description))
     ):
         hit(
             "fungal_acne_trigger",
@@ -258,7 +275,8 @@ _ANIMAL_NAMES = re.compile(
     r"\b(LANOLIN|LANOLIN ALCOHOL|CERA ALBA|BEESWAX|MEL|HONEY|PROPOLIS|ROYAL JELLY|CARMINE|"
     r"COLLAGEN|ELASTIN|KERATIN|SILK|SERICIN|FIBROIN|LAC|LACTIS|MILK|WHEY|CASEIN|OVUM|EGG|"
     r"TALLOW|SEVUM|ADEPS|MINK|EMU|SHARK|SNAIL|PLACENTA|CAVIAR|PEARL|MUCIN|CHONDROITIN|"
-    r"HYDROLYZED SILK|LANOLIN OIL|CHOLESTERYL|BOVINE|PORCINE|OVINE|EQUINE|ANIMAL)\b"
+    r"HYDROLYZED SILK|LANOLIN OIL|CHOLESTERYL|BOVINE|PORCINE|OVINE|EQUINE|ANIMAL|"
+    r"LANOLATE|LANOLINAMIDE\w*|TALLOWAMINE|TALLOWAMIDE\w*|TALLOWATE)\b"
 )
 _ANIMAL_GENERA = re.compile(
     r"\b(Bos|Ovis|Equus|Sus|Gallus|Capra|Apis|Bombyx|Cervus|Helix|Achatina|Crassostrea|"
@@ -282,10 +300,19 @@ _DEPENDS = re.compile(
     r"^(GLYCERIN|SQUALANE|SQUALENE|CHOLESTEROL|GUANINE|CHITOSAN|LECITHIN|HYDROGENATED LECITHIN|"
     r"CAPRYLIC/CAPRIC TRIGLYCERIDE|TRIGLYCERIDES?|GLYCERYL [A-Z/-]+)$"
 )
+# Fatty acids and what is made from them: salts and esters, alcohols, acyl groups; and for the
+# chains tallow is made of (palmitic, stearic, oleic), amides, amines and mixed glycerides too
+# ("PALMITAMIDE MEA", "PALMITIC/STEARIC TRIGLYCERIDE"): tallow or plant oil.
+_TALLOW_STEMS = "PALMIT|STEAR|ISOSTEAR|HYDROXYSTEAR|OLE|TALLOW"
 _FATTY_DERIVED = re.compile(
-    rf"\b(?:{_FATTY_STEMS})(?:IC ACID|ATES?|YL ALCOHOL|OYL|IN)\b|\bCET(?:YL|EARYL) ALCOHOL\b"
+    rf"\b(?:{_FATTY_STEMS})(?:IC ACID|ATES?|YL ALCOHOL|OYL|IN)\b|"
+    rf"\b(?:{_TALLOW_STEMS})(?:AMIDE|AMIDO\w*|AMINE|IC|YL)\b|"
+    rf"\b(?:{_TALLOW_STEMS})(?:IC|ATE|AMIDE)/|\bCET(?:YL|EARYL) ALCOHOL\b"
 )
-_VEGETABLE = re.compile(r"\b(COCO|COCOYL|COCAMID\w*|PALM\w*|OLIVATE|VEGETABLE|SOY\w*|SHEA\w*)")
+# PALM but not PALMIT-: palmitates (potassium palmitate soap) are often made from tallow.
+_VEGETABLE = re.compile(
+    r"\b(COCO|COCOYL|COCAMID\w*|PALM(?!IT)\w*|OLIVATE|VEGETABLE|SOY\w*|SHEA\w*)"
+)
 _MINERAL = re.compile(
     r"^(CI 77\d{3}|MICA|TALC|KAOLIN|SILICA|HYDRATED SILICA|BENTONITE|ZINC OXIDE|TITANIUM DIOXIDE|"
     r"IRON OXIDES|ALUMINA|MAGNESIUM ALUMINUM SILICATE|SODIUM CHLORIDE|MARIS SAL|SEA SALT|"

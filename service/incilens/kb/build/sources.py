@@ -161,6 +161,8 @@ class CosingRow:
     restriction: str
     functions: tuple[str, ...]
     updated: str
+    inn_name: str = ""
+    ph_eur_name: str = ""
 
 
 def read_cosing(root: Path) -> list[CosingRow]:
@@ -190,6 +192,8 @@ def read_cosing(root: Path) -> list[CosingRow]:
                 restriction=" ".join((raw["restriction"] or "").split()),
                 functions=functions,
                 updated=raw["update_date"].strip(),
+                inn_name=" ".join((raw.get("inn_name") or "").split()),
+                ph_eur_name=" ".join((raw.get("ph_eur_name") or "").split()),
             )
         )
     return rows
