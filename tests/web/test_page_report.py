@@ -261,9 +261,8 @@ def test_cards_load_their_record_once_and_survive_a_failed_load(
     with page.expect_response(ANALYZE_TEXT) as answer:
         paste(page, server)
     report = answer.value.json()
-    assert all(
-        "functions" not in item["ingredient"] for item in report["ingredients"] if item["ingredient"]
-    )
+    recognised = [item["ingredient"] for item in report["ingredients"] if item["ingredient"]]
+    assert recognised and all("functions" not in record for record in recognised)
     records: list[str] = []
     page.on("request", lambda r: records.append(r.url) if "/v1/ingredients/" in r.url else None)
 
