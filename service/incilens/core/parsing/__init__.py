@@ -19,9 +19,11 @@ make the regex engine backtrack for long.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from incilens.core.claims import find_claims
 from incilens.core.models import IngredientList, Token
 from incilens.core.parsing.headers import HEADER_RE, HeaderMatch, find_headers
 from incilens.core.parsing.pieces import (
@@ -43,6 +45,8 @@ __all__ = ["HEADER_RE", "MAX_ITEM_CHARS", "PARSER_VERSION", "ParsedText", "fold"
 PARSER_VERSION = "2"
 #: How much of a legend that runs on into prose is kept ("Essential Oil Please be aware ...").
 LEGEND_WORDS = 6
+# After a bracketed "may contain" block closes, a comma or semicolon says the list goes on.
+_CONTINUES = re.compile(r"[ \t]*[,;]")
 _PROSE_STARTS = frozenset({"please", "note", "this", "these", "the", "may", "all", "see", "for"})
 
 
@@ -78,6 +82,11 @@ def parse(text: str) -> ParsedText:
             _read_list(text, None, run[-1].end, lists, tokens, body=run[0].start, run=run)
         for i, h in enumerate(headers):
             stop = headers[i + 1].label_start if i + 1 < len(headers) else len(text)
+            if h.close is not None and h.close < stop:
+                _read_list(text, h, h.close, lists, tokens)
+                if _CONTINUES.match(text, h.close + 1):  # "[+/- CI 77491], Talc": list goes on
+                    _read_list(text, None, stop, lists, tokens, body=h.close + 1)
+                continue
             _read_list(text, h, stop, lists, tokens)
     else:
         for run in _bare_runs(text):
@@ -112,7 +121,8 @@ def _read_list(
     pieces: list[Piece] = []
     footnotes: dict[str, str] = {}
     carry = ""
-    for p in run if run is not None else split_pieces(text, start, stop):
+    every = run if run is not None else list(split_pieces(text, start, stop))
+    for k, p in enumerate(every):
         raw = text[p.start : p.end].strip()
         if run is not None:
             if pieces and FOOTNOTE_START.match(raw):
@@ -134,6 +144,14 @@ def _read_list(
             cut = next((i for i, w in enumerate(words) if i and w.lower() in _PROSE_STARTS), None)
             footnotes[inner["mark"][0]] = " ".join(words[:cut]).rstrip(". ")
             pieces.append(Piece(p.start, inner.end("mark"), p.sep, p.label))
+            break
+        if pieces and _is_claim(raw):
+            # "SANS PARABEN" printed inside the panel: not an item; the list goes on when the
+            # next piece follows a comma and is no terminator, and ends here otherwise.
+            nxt = every[k + 1] if k + 1 < len(every) else None
+            if nxt is not None and nxt.sep == "comma":
+                if not is_terminator(text[nxt.start : nxt.end].strip()):
+                    continue
             break
         if is_terminator(raw) and not (p.label and not pieces):
             break
@@ -176,6 +194,12 @@ def _read_list(
         if len(tokens) > first:
             seg_start = tokens[first].start
         lists.append(_make_list(text, header, label, seg_start, end, index, footnotes))
+
+
+def _is_claim(raw: str) -> bool:
+    """Whether the piece is one claim and nothing else ("SANS PARABEN", "Paraben-free")."""
+    body = raw.strip(" \t\n\r.!*")
+    return any(c.start == 0 and c.end >= len(body) for c in find_claims(body)) if body else False
 
 
 def _make_list(

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from incilens.core.vocab import words
+
 #: Longest item kept as a possible ingredient name; longer pieces are prose or junk.
 MAX_ITEM_CHARS = 160
 
@@ -28,10 +30,25 @@ _FOLD = str.maketrans(
         **dict.fromkeys("éèëê", "e"),
         **dict.fromkeys("óòôö0", "o"),
         **dict.fromkeys("áàâãä", "a"),
-        "ç": "c",
-        "ú": "u",
-        "ü": "u",
-        "ñ": "n",
+        **dict.fromkeys("çčćċ", "c"),
+        **dict.fromkeys("úüùûůűūų", "u"),
+        **dict.fromkeys("ñńňņ", "n"),
+        **dict.fromkeys("šśşș", "s"),
+        **dict.fromkeys("žźż", "z"),
+        **dict.fromkeys("ěėęē", "e"),
+        **dict.fromkeys("āąă", "a"),
+        **dict.fromkeys("īįı", "i"),
+        **dict.fromkeys("őõø", "o"),
+        **dict.fromkeys("ľĺłļ", "i"),
+        **dict.fromkeys("řŕ", "r"),
+        **dict.fromkeys("ťţț", "t"),
+        "ď": "d",
+        "đ": "d",
+        "ğ": "g",
+        "ģ": "g",
+        "ķ": "k",
+        "ý": "y",
+        "å": "a",
         "：": ":",
         "–": "-",
         "—": "-",
@@ -46,7 +63,7 @@ def fold(text: str) -> str:
         >>> fold("lNGRÉDIENTS / Zutaten:")
         'ingredients / zutaten:'
     """
-    lowered = text.lower()
+    lowered = text.replace("İ", "I").lower()  # Turkish dotted capital I: one letter, not two
     if len(lowered) != len(text):  # a few characters lower-case to two ("İ"): keep those
         lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
     return lowered.translate(_FOLD)
@@ -81,12 +98,39 @@ _TERMINATOR_RE = re.compile(
 )
 
 
+def _vocabulary_pattern(found: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for vocabulary words at the start of a folded piece, each a whole word.
+
+    A word written with a trailing ``-`` is a stem ("fabriqu-") and needs no word end.
+    """
+    alternatives = sorted(
+        {
+            re.escape(fold(w.rstrip("-"))).replace(r"\ ", r"[ \t]+")
+            + ("" if w.endswith("-") else r"(?![^\W_])")
+            for w in found
+        },
+        key=len,
+        reverse=True,
+    )
+    return re.compile("^(?:" + "|".join(alternatives) + ")")
+
+
+#: What ends a list in the 25 languages of :mod:`incilens.core.vocab`: directions, storage,
+#: maker, warning panels ("Advarsel:", "Uyarı:") and declarations ("Contains sodium fluoride
+#: (1450 ppm F)", "Inneholder ..."), matched on the folded piece.
+_VOCABULARY_ENDS = words("ends") + words("warnings") + words("contains")
+
+
 # The first two letters of every terminator, for a quick rejection before the full pattern.
 _TERMINATOR_STARTS = frozenset(
     """di ho to us ap wa ca pr fo ex ke av do st if ma mf im pa ww ht lo ba ex be pe ne co pl de
     cl cr su si fr al gl wi re mo ut at fa ap év ev te sa an ge ac ve he nu au mi ch in ad
     hu me ma sí si se is fe ga le vo bu ui zo aa oh""".split()
 ) | {"a ", "à "}
+
+
+_VOCABULARY_END_RE = _vocabulary_pattern(_VOCABULARY_ENDS)
+_VOCABULARY_STARTS = frozenset(fold(w)[:2] for w in _VOCABULARY_ENDS)
 
 
 _STOPWORDS = frozenset(
@@ -133,7 +177,12 @@ class Piece:
 _BRACKET = re.compile(r"[()\[\]{}]")
 
 
-_SEPARATOR = re.compile(r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])")
+# A pipe between spaces separates items ("Aqua | Glycerin"); a pipe inside a word is an OCR "l".
+_SEPARATOR = re.compile(
+    r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])\|(?=[ \t])"
+)
+# The end of an HTML entity left in web text ("&amp;", "&#39;"): its semicolon separates nothing.
+_ENTITY_BEFORE = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,5}|#[xX][0-9A-Fa-f]{1,4})$")
 
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -178,6 +227,10 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
         if k < len(inside) and inside[k][0] < i < inside[k][1]:
             continue  # never split inside a bracket
         ch = m.group()
+        if ch == ";" and _ENTITY_BEFORE.search(text, max(start, i - 10), i):
+            continue  # "&amp;": part of the name
+        if ch == ":" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+            continue  # a colour index's lake suffix: "CI 15850:1"
         if ch == ",":
             if 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
                 continue  # the comma of a locant: 1,2-Hexanediol
@@ -225,8 +278,16 @@ def is_prose(text: str) -> bool:
 
 
 def is_terminator(text: str) -> bool:
-    """Whether ``text`` starts what ends a list (a warning, directions, a net weight)."""
+    """Whether ``text`` starts what ends a list (a warning, directions, a net weight).
+
+    Examples:
+        >>> is_terminator("Advarsel: Unngå kontakt med øynene"), is_terminator("Satureja Oil")
+        (True, False)
+    """
     text = text.strip(" \t\n\r-–—•*>")
-    if text[:2].lower() not in _TERMINATOR_STARTS and not text[:1].isdigit():
-        return False  # quick rejection: no terminator starts this way
-    return bool(_TERMINATOR_RE.match(text))
+    if (text[:2].lower() in _TERMINATOR_STARTS or text[:1].isdigit()) and _TERMINATOR_RE.match(
+        text
+    ):
+        return True
+    folded = fold(text[:60])
+    return folded[:2] in _VOCABULARY_STARTS and bool(_VOCABULARY_END_RE.match(folded))
