@@ -173,6 +173,8 @@ class Summary:
     claims: tuple[Finding, ...] = ()
     notable_actives: tuple[Finding, ...] = ()
     concern_counts: Mapping[str, int] = field(default_factory=dict)
+    #: The product type read from the text and the rules that depend on it (report/product).
+    product: Finding | None = None
 
     def flag(self, flag_id: str) -> Finding | None:
         """The product flag ``flag_id`` ("fragrance", "vegan", "eu_prohibited" ...), if any."""
@@ -188,6 +190,7 @@ class Summary:
             "claims": list(self.claims),
             "notable_actives": list(self.notable_actives),
             "concern_counts": dict(self.concern_counts),
+            "product": self.product,
         }
 
 
