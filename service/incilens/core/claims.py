@@ -47,7 +47,10 @@ _STEMS: tuple[tuple[str, str], ...] = (
         r"mineral[ \t-]oils?|huiles?[ \t]min[ée]rales?|mineral[öo]le?|petrolatum",
     ),
     ("peg_free", r"PEGs?"),
-    ("essential_oil_free", r"essential[ \t-]oils?|huiles?[ \t]essentielles?|[äa]therische[ \t][öo]le"),
+    (
+        "essential_oil_free",
+        r"essential[ \t-]oils?|huiles?[ \t]essentielles?|[äa]therische[ \t][öo]le",
+    ),
     ("formaldehyde_free", r"formald[eé]hyd\w*|formaldeid\w*|formaldehid\w*"),
     ("soy_free", r"soy|soya|soja|soia|sója"),
     ("nut_free", r"(?:pea)?nuts?|tree[ \t-]nuts?"),
@@ -74,11 +77,14 @@ _CONJ = _word_pattern(words("conjunctions"))
 # an "and"/"or" of any language.
 _SEP_LIST = rf"[ \t]*(?:,|&|/|\+|(?<![\w])(?:{_CONJ})(?![\w]))[ \t]*"
 _SEP_COORD = rf"[ \t]*(?:&|/|\+|(?<![\w])(?:{_CONJ})(?![\w]))[ \t]*"
-_AFTER = _word_pattern(words("free_after") + ("free",))
-_SUFFIX_GLUED = _word_pattern(words("free_suffix") + ("vrij", "frei", "fri"))
+_AFTER = _word_pattern((*words("free_after"), "free"))
+_SUFFIX_GLUED = _word_pattern((*words("free_suffix"), "vrij", "frei", "fri"))
 _BEFORE = "|".join(
-    _word_pattern(words("free_before")).replace(r"[ \t]+", r"[ \t-]+").split("|")
-    + [r"0[ \t]?%", r"free[ \t-]+(?:from|of)"]
+    [
+        *_word_pattern(words("free_before")).replace(r"[ \t]+", r"[ \t-]+").split("|"),
+        r"0[ \t]?%",
+        r"free[ \t-]+(?:from|of)",
+    ]
 )
 
 # "paraben-free", "paraben & sulfate free", "parabeenvrij", "parabénmentes", "hajusteeton".
@@ -95,9 +101,7 @@ _PREFIX = re.compile(
 )
 # "Paraben içermez" (Turkish): the free word after a family, apart.
 _LIST_WORD = re.compile(_FAMILY_ANY, re.IGNORECASE)
-_VEGAN = re.compile(
-    r"(?<![\w-])(?:100[ \t]?%[ \t]+)?v[ée]g[aáā]+n\w*(?![\w-])", re.IGNORECASE
-)
+_VEGAN = re.compile(r"(?<![\w-])(?:100[ \t]?%[ \t]+)?v[ée]g[aáā]+n\w*(?![\w-])", re.IGNORECASE)
 # Most texts hold no claim; a set look-up of their words decides whether to run the patterns.
 _WORDS = re.compile(r"[^\W\d_]+")
 _TRIGGERS = frozenset(
@@ -105,7 +109,7 @@ _TRIGGERS = frozenset(
     for phrase in words("free_before") + words("free_after") + ("free", "frei", "fri", "zero")
     for w in phrase.split()[:1]
 )
-_GLUED = tuple(w.lower() for w in words("free_suffix") + ("vrij", "frei", "fri", "free"))
+_GLUED = tuple(w.lower() for w in (*words("free_suffix"), "vrij", "frei", "fri", "free"))
 _NOT_VEGAN_CONTEXT = re.compile(
     rf"(?<![\w])(?:{_word_pattern(words('negations'))})[ \t-]*$", re.IGNORECASE
 )

@@ -149,9 +149,12 @@ def _read_list(
             # "SANS PARABEN" printed inside the panel: not an item; the list goes on when the
             # next piece follows a comma and is no terminator, and ends here otherwise.
             nxt = every[k + 1] if k + 1 < len(every) else None
-            if nxt is not None and nxt.sep == "comma":
-                if not is_terminator(text[nxt.start : nxt.end].strip()):
-                    continue
+            if (
+                nxt is not None
+                and nxt.sep == "comma"
+                and not is_terminator(text[nxt.start : nxt.end].strip())
+            ):
+                continue
             break
         if is_terminator(raw) and not (p.label and not pieces):
             break

@@ -178,9 +178,7 @@ _BRACKET = re.compile(r"[()\[\]{}]")
 
 
 # A pipe between spaces separates items ("Aqua | Glycerin"); a pipe inside a word is an OCR "l".
-_SEPARATOR = re.compile(
-    r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])\|(?=[ \t])"
-)
+_SEPARATOR = re.compile(r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])\|(?=[ \t])")
 # The end of an HTML entity left in web text ("&amp;", "&#39;"): its semicolon separates nothing.
 _ENTITY_BEFORE = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,5}|#[xX][0-9A-Fa-f]{1,4})$")
 

@@ -20,8 +20,10 @@ _LEADING_JUNK = re.compile(r"^(?:[\s\-–—•·●▪◦>*]+|\d{1,2}[.)][ \t]+
 _TRAILING_JUNK = re.compile(r"[\s.*†‡°¹²³⁴⁵⁶⁷⁸⁹⁰:]+$")
 
 
+# A percentage, with an optional bound or tolerance: "5%", "(<1 %)", "max. 2%", "+/- 0.5%".
 _PERCENT = re.compile(
-    r"[(\[]?[ \t]*(?:<|≤|max\.?|\+[ \t]*/[ \t]*-|±)?[ \t]*\d{1,3}(?:[.,]\d{1,3})?[ \t]*%[ \t]*[)\]]?"
+    r"[(\[]?[ \t]*(?:<|≤|max\.?|\+[ \t]*/[ \t]*-|±)?[ \t]*"
+    r"\d{1,3}(?:[.,]\d{1,3})?[ \t]*%[ \t]*[)\]]?"
 )
 
 

@@ -98,9 +98,10 @@ def check_claims(ctx: Context, mentions: Sequence[ClaimMention]) -> list[dict[st
     for claim in dict.fromkeys(m.claim for m in mentions):
         where = [m.to_dict() for m in mentions if m.claim == claim]
         questionable: list[dict[str, Any]] = []
+        breaking: list[dict[str, Any]] = []
         if claim == "vegan":
             finding = vegan(ctx)
-            breaking, questionable = [], finding["depends"] + finding["unknown"]
+            questionable = finding["depends"] + finding["unknown"]
             for b in finding["items"]:  # "corn silk" is a plant, whatever the name rule said
                 plant = _PLANT.match(b["name"].upper()) and b["source"] == "rule:animal-derived"
                 (questionable if plant else breaking).append(b)

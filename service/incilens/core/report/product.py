@@ -109,18 +109,25 @@ def _rinse_off_only(ctx: Context, kind: ProductType) -> list[dict[str, Any]]:
                 continue
             ref = _fact_ref(fact)
             if kind.application == "leave_on":
-                status, text = "conflict", (
-                    f"{item.text}: allowed as a preservative in rinse-off products only "
-                    f"({ref}), and this reads as a leave-on product."
+                status, text = (
+                    "conflict",
+                    (
+                        f"{item.text}: allowed as a preservative in rinse-off products only "
+                        f"({ref}), and this reads as a leave-on product."
+                    ),
                 )
             elif kind.application == "rinse_off":
-                status, text = "allowed", (
-                    f"{item.text}: allowed in rinse-off products ({ref}); this is one."
+                status, text = (
+                    "allowed",
+                    (f"{item.text}: allowed in rinse-off products ({ref}); this is one."),
                 )
             else:
-                status, text = "depends", (
-                    f"{item.text}: allowed as a preservative in rinse-off products only ({ref}); "
-                    "whether this product may contain it depends on its type."
+                status, text = (
+                    "depends",
+                    (
+                        f"{item.text}: allowed as a preservative in rinse-off products only "
+                        f"({ref}); whether this product may contain it depends on its type."
+                    ),
                 )
             out.append(
                 {
@@ -146,7 +153,7 @@ def _limits(ctx: Context, kind: ProductType) -> list[dict[str, Any]]:
                 continue
             scopes = _lettered(scope_text) or {"": scope_text}
             maxima = _lettered(str(fact.get("max_concentration") or ""))
-            limits = []
+            limits: list[dict[str, Any]] = []
             for letter, scope in scopes.items():
                 maximum = maxima.get(letter) if letter else fact.get("max_concentration", "")
                 limits.append(
@@ -157,13 +164,15 @@ def _limits(ctx: Context, kind: ProductType) -> list[dict[str, Any]]:
             if undecided:
                 text = f"{item.text}: the EU limit depends on the product type ({_fact_ref(fact)})."
             elif applying:
-                text = f"{item.text}: for this product the EU limit is " + "; ".join(
-                    f"{x['max'] or 'as stated'} ({x['scope']})" for x in applying
-                ) + f" ({_fact_ref(fact)})."
+                text = (
+                    f"{item.text}: for this product the EU limit is "
+                    + "; ".join(f"{x['max'] or 'as stated'} ({x['scope']})" for x in applying)
+                    + f" ({_fact_ref(fact)})."
+                )
             else:
                 text = (
                     f"{item.text}: {_fact_ref(fact)} sets limits only for other product types "
-                    f"({'; '.join(x['scope'] for x in limits)})."
+                    f"({'; '.join(str(x['scope']) for x in limits)})."
                 )
             out.append(
                 {

@@ -14,9 +14,34 @@ country of sale); each has a test in ``tests/core/test_vocab.py``.
 from __future__ import annotations
 
 from incilens.core.vocab import (
-    cs, da, de, en, es, et, fi, fr, ga, hr, hu, is_ as _is, it, lt, lv, mt, nl, no, pl, pt, ro,
-    sk, sl, sv, tr,
+    cs,
+    da,
+    de,
+    en,
+    es,
+    et,
+    fi,
+    fr,
+    ga,
+    hr,
+    hu,
+    it,
+    lt,
+    lv,
+    mt,
+    nl,
+    no,
+    pl,
+    pt,
+    ro,
+    sk,
+    sl,
+    sv,
+    tr,
 )  # fmt: skip
+from incilens.core.vocab import (
+    is_ as _is,
+)
 from incilens.core.vocab.model import Vocabulary
 
 __all__ = ["LANGUAGES", "Vocabulary", "family_words", "words"]

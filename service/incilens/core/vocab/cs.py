@@ -1,5 +1,7 @@
 """Czech label vocabulary."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(
@@ -7,8 +9,16 @@ VOCAB = Vocabulary(
     name="Czech",
     headers=("složení",),
     may_contain=("může obsahovat",),
-    ends=("návod k použití", "způsob použití", "použití", "výrobce", "vyrobeno", "skladujte",
-          "uchovávejte", "spotřebujte"),
+    ends=(
+        "návod k použití",
+        "způsob použití",
+        "použití",
+        "výrobce",
+        "vyrobeno",
+        "skladujte",
+        "uchovávejte",
+        "spotřebujte",
+    ),
     warnings=("upozornění", "varování", "pozor"),
     contains=("obsahuje",),
     free_before=("bez",),

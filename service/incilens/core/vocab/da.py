@@ -1,5 +1,7 @@
 """Danish label vocabulary."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(
@@ -7,8 +9,14 @@ VOCAB = Vocabulary(
     name="Danish",
     headers=("ingredienser",),
     may_contain=("kan indeholde",),
-    ends=("brugsanvisning", "anvendelse", "producent", "fremstillet i", "produceret i",
-          "opbevares"),
+    ends=(
+        "brugsanvisning",
+        "anvendelse",
+        "producent",
+        "fremstillet i",
+        "produceret i",
+        "opbevares",
+    ),
     warnings=("advarsel", "advarsler", "forsigtighed"),
     contains=("indeholder",),
     free_before=("uden", "fri for"),

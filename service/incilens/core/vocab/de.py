@@ -1,5 +1,7 @@
 """German label vocabulary."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(
@@ -7,8 +9,15 @@ VOCAB = Vocabulary(
     name="German",
     headers=("inhaltsstoffe", "zutaten", "bestandteile", "zusammensetzung"),
     may_contain=("kann enthalten",),
-    ends=("anwendung", "gebrauchsanweisung", "hergestellt", "vertrieb", "aufbewahren",
-          "außer reichweite", "mindestens haltbar"),
+    ends=(
+        "anwendung",
+        "gebrauchsanweisung",
+        "hergestellt",
+        "vertrieb",
+        "aufbewahren",
+        "außer reichweite",
+        "mindestens haltbar",
+    ),
     warnings=("warnhinweis", "warnhinweise", "achtung", "vorsicht"),
     contains=("enthält",),
     free_before=("ohne", "frei von", "ohne zusatz von"),

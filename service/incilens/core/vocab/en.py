@@ -1,5 +1,7 @@
 """English label vocabulary."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(
@@ -7,8 +9,18 @@ VOCAB = Vocabulary(
     name="English",
     headers=("ingredients", "ingredient list", "list of ingredients", "inci", "composition"),
     may_contain=("may contain",),
-    ends=("directions", "how to use", "storage", "store", "keep out of reach", "manufactured",
-          "made in", "distributed by", "period after opening", "best before"),
+    ends=(
+        "directions",
+        "how to use",
+        "storage",
+        "store",
+        "keep out of reach",
+        "manufactured",
+        "made in",
+        "distributed by",
+        "period after opening",
+        "best before",
+    ),
     warnings=("warning", "warnings", "caution", "precautions"),
     contains=("contains",),
     free_before=("free from", "free of", "no", "zero", "without", "no added"),

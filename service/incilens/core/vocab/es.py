@@ -1,5 +1,7 @@
 """Spanish label vocabulary."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(
@@ -7,8 +9,15 @@ VOCAB = Vocabulary(
     name="Spanish",
     headers=("ingredientes", "composición"),
     may_contain=("puede contener",),
-    ends=("modo de empleo", "modo de uso", "instrucciones", "fabricado", "hecho en",
-          "conservar", "mantener fuera"),
+    ends=(
+        "modo de empleo",
+        "modo de uso",
+        "instrucciones",
+        "fabricado",
+        "hecho en",
+        "conservar",
+        "mantener fuera",
+    ),
     warnings=("advertencia", "advertencias", "precauciones", "atención"),
     contains=("contiene",),
     free_before=("sin", "libre de", "exento de"),

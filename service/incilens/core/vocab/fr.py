@@ -1,5 +1,7 @@
 """French label vocabulary."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(
@@ -7,8 +9,16 @@ VOCAB = Vocabulary(
     name="French",
     headers=("ingrédients", "liste des ingrédients", "composition"),
     may_contain=("peut contenir",),
-    ends=("mode d'emploi", "conseils d'utilisation", "utilisation", "fabriqué", "conserver",
-          "à conserver", "tenir hors de portée", "distribué par"),
+    ends=(
+        "mode d'emploi",
+        "conseils d'utilisation",
+        "utilisation",
+        "fabriqué",
+        "conserver",
+        "à conserver",
+        "tenir hors de portée",
+        "distribué par",
+    ),
     warnings=("attention", "avertissement", "précautions"),
     contains=("contient",),
     free_before=("sans", "sans ajout de", "exempt de", "zéro"),

@@ -1,5 +1,7 @@
 """Irish label vocabulary (labels sold in Ireland are mostly English; these are the Irish forms)."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(

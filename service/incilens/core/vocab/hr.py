@@ -1,5 +1,7 @@
 """Croatian label vocabulary."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(
@@ -7,8 +9,7 @@ VOCAB = Vocabulary(
     name="Croatian",
     headers=("sastojci", "sastav"),
     may_contain=("može sadržavati",),
-    ends=("način uporabe", "upute za uporabu", "uporaba", "proizvođač", "proizvedeno",
-          "čuvati"),
+    ends=("način uporabe", "upute za uporabu", "uporaba", "proizvođač", "proizvedeno", "čuvati"),
     warnings=("upozorenje", "upozorenja", "oprez"),
     contains=("sadrži",),
     free_before=("bez",),

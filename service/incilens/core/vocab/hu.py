@@ -1,5 +1,7 @@
 """Hungarian label vocabulary."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(
@@ -7,8 +9,7 @@ VOCAB = Vocabulary(
     name="Hungarian",
     headers=("összetevők", "összetétel"),
     may_contain=("tartalmazhat",),
-    ends=("használati utasítás", "használat", "gyártó", "gyártja", "készült", "tárolás",
-          "tárolja"),
+    ends=("használati utasítás", "használat", "gyártó", "gyártja", "készült", "tárolás", "tárolja"),
     warnings=("figyelmeztetés", "figyelem", "óvintézkedések"),
     contains=("tartalmaz",),
     free_suffix=("mentes",),

@@ -1,5 +1,7 @@
 """Icelandic label vocabulary."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(
@@ -7,8 +9,14 @@ VOCAB = Vocabulary(
     name="Icelandic",
     headers=("innihaldsefni",),
     may_contain=("getur innihaldið",),
-    ends=("notkunarleiðbeiningar", "leiðbeiningar", "notkun", "framleiðandi", "framleitt",
-          "geymist"),
+    ends=(
+        "notkunarleiðbeiningar",
+        "leiðbeiningar",
+        "notkun",
+        "framleiðandi",
+        "framleitt",
+        "geymist",
+    ),
     warnings=("varúð", "viðvörun", "aðvörun"),
     contains=("inniheldur",),
     free_before=("án",),

@@ -1,5 +1,7 @@
 """Slovak label vocabulary."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(
@@ -7,8 +9,15 @@ VOCAB = Vocabulary(
     name="Slovak",
     headers=("zloženie",),
     may_contain=("môže obsahovať",),
-    ends=("návod na použitie", "spôsob použitia", "použitie", "výrobca", "vyrobené",
-          "skladujte", "uchovávajte"),
+    ends=(
+        "návod na použitie",
+        "spôsob použitia",
+        "použitie",
+        "výrobca",
+        "vyrobené",
+        "skladujte",
+        "uchovávajte",
+    ),
     warnings=("upozornenie", "varovanie", "pozor"),
     contains=("obsahuje",),
     free_before=("bez",),

@@ -1,5 +1,7 @@
 """Slovenian label vocabulary."""
 
+from __future__ import annotations
+
 from incilens.core.vocab.model import Vocabulary
 
 VOCAB = Vocabulary(
@@ -7,8 +9,7 @@ VOCAB = Vocabulary(
     name="Slovenian",
     headers=("sestavine", "sestava"),
     may_contain=("lahko vsebuje",),
-    ends=("navodila za uporabo", "uporaba", "proizvajalec", "izdelano", "shranjujte",
-          "hranite"),
+    ends=("navodila za uporabo", "uporaba", "proizvajalec", "izdelano", "shranjujte", "hranite"),
     warnings=("opozorilo", "opozorila", "pozor"),
     contains=("vsebuje",),
     free_before=("brez",),
