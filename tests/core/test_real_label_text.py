@@ -43,6 +43,11 @@ PARSE_CASES = [
     # the pipe between spaces separates; inside a word it is an OCR "l"
     ("Ingredients: Aqua | Glycerin | Parfum", ["Aqua", "Glycerin", "Parfum"], []),
     ("Ingredients: Aqua, G|ycerin, Parfum", ["Aqua", "G|ycerin", "Parfum"], []),
+    # " / " names one item twice, unless the list uses it as its separator
+    ("Ingredients: Aqua / Water, Paraffinum Liquidum / Mineral Oil, Glycerin",
+     ["Aqua / Water", "Paraffinum Liquidum / Mineral Oil", "Glycerin"], []),
+    ("Ingredients: water / glycerin / alcohol / caprylic/capric triglyceride / tocopherol",
+     ["water", "glycerin", "alcohol", "caprylic/capric triglyceride", "tocopherol"], []),
     # names a terminator word could cut
     ("Ingredients: Aqua, Satureja Montana Oil, Glycerin", ["Aqua", "Satureja Montana Oil", "Glycerin"], []),
 ]  # fmt: skip

@@ -65,6 +65,9 @@ _WORDS: dict[str, tuple[str | None, tuple[str, ...], bool]] = {
     "gel nettoyant": (R, ("face",), False), "nettoyant": (R, ("face",), False),
     "waschgel": (R, ("face",), False), "reinigungsgel": (R, ("face",), False),
     "scrub": (R, (), False), "exfoliant": (A, (), False), "gommage": (R, (), False),
+    "exfoliator": (R, (), False), "face polish": (R, ("face",), False),
+    "cleansing oil": (R, ("face",), False), "cleansing balm": (R, ("face",), False),
+    "huile démaquillante": (R, ("face",), False), "reinigungsöl": (R, ("face",), False),
     "peeling": (A, (), False), "shaving cream": (R, ("face",), False),
     "shaving foam": (R, ("face",), True), "mousse à raser": (R, ("face",), True),
     # oral
@@ -93,6 +96,10 @@ _WORDS: dict[str, tuple[str | None, tuple[str, ...], bool]] = {
     "foot cream": (L, ("feet",), False), "lotion": (L, (), False), "toner": (L, ("face",), False),
     "tonique": (L, ("face",), False), "essence": (L, ("face",), False),
     "face oil": (L, ("face",), False), "facial oil": (L, ("face",), False),
+    "elixir": (L, (), False), "ampoule": (L, ("face",), False), "salve": (L, (), False),
+    "face mist": (L, ("face",), True), "facial mist": (L, ("face",), True),
+    "setting spray": (L, ("face",), True), "overnight": (L, (), False),
+    "sleeping": (L, (), False), "cushion": (L, ("face",), False),
     "sunscreen": (L, ("face", "body"), False), "sun cream": (L, ("face", "body"), False),
     "sun protect": (L, ("face", "body"), False), "spf": (L, ("face", "body"), False),
     "crème solaire": (L, ("face", "body"), False), "sonnencreme": (L, ("face", "body"), False),
@@ -215,6 +222,10 @@ def detect_product_type(text: str, skip: Sequence[tuple[int, int]] = ()) -> Prod
     areas: dict[str, None] = {}
     spray = False
     evidence: list[tuple[str, int, int]] = []
+    # The product's own name comes first: a word on the first line outweighs the others
+    # ("Hair Oil ... use after shampooing" is a hair oil).
+    title_end = text.find("\n")
+    title_end = min(120, len(text) if title_end < 0 else title_end)
     for m in _PATTERN.finditer(text):
         found = _entry(m.group())
         if found is None or any(a <= m.start() < b for a, b in skip):
@@ -230,7 +241,7 @@ def detect_product_type(text: str, skip: Sequence[tuple[int, int]] = ()) -> Prod
         if key in _EXPLICIT or key.replace(" ", "-") in _EXPLICIT:
             explicit[application] += 1
         else:
-            votes[application] += 1
+            votes[application] += 3 if m.start() < title_end else 1
     if not evidence:
         return UNKNOWN
     words = ", ".join(f"'{t}'" for t, _, _ in evidence[:6])
@@ -246,9 +257,9 @@ def detect_product_type(text: str, skip: Sequence[tuple[int, int]] = ()) -> Prod
     if against and n < 2 * against:
         how = f"The words found ({words}) disagree: rinse-off and leave-on both."
         return ProductType("unknown", tuple(areas), spray, "none", how, tuple(evidence))
-    confidence = "high" if n >= 2 and not against else ("medium" if n >= 1 else "low")
+    confidence = "high" if n >= 4 and not against else "medium"
     if against:
-        confidence = "medium" if n - against >= 2 else "low"
+        confidence = "medium" if n - against >= 3 else "low"
     label = "rinse-off" if top == R else "leave-on"
     how = f"Read as {label} from {words}."
     return ProductType(top, tuple(areas), spray, confidence, how, tuple(evidence))

@@ -179,6 +179,8 @@ def _read_list(
         index = len(lists)
         first = len(tokens)
         line_mode = _line_mode(text, group)
+        slash_mode = _spaced_mode(group, "slash")
+        dash_mode = _spaced_mode(group, "dash")
         item: list[Piece] = []
         for p in group:
             if (
@@ -187,6 +189,11 @@ def _read_list(
                 and (not line_mode or text[item[-1].start : item[-1].end].rstrip().endswith("-"))
             ):
                 item.append(p)  # a wrapped name, or a hyphenated one: "Glyc-" + "erin"
+                continue
+            if item and (
+                (p.sep == "slash" and not slash_mode) or (p.sep == "dash" and not dash_mode)
+            ):
+                item.append(p)  # "Aqua / Water": one item named twice; "PEG - 100 Stearate"
                 continue
             add_token(tokens, text, item, index, footnotes)
             item = [p]
@@ -239,6 +246,18 @@ def _line_mode(text: str, pieces: list[Piece]) -> bool:
     commas = sum(p.sep in ("comma", "sentence") for p in pieces)
     lines = sum(p.sep in ("newline", "blank") for p in pieces)
     return lines > 0 and commas * 2 < lines
+
+
+def _spaced_mode(pieces: list[Piece], kind: str) -> bool:
+    """True when the list separates its items with spaced slashes or dashes (``kind``).
+
+    Most lists use " / " between two names of one item ("Aqua / Water") and " - " only inside
+    a name ("PEG - 100 Stearate"); a list with at least three of them and fewer than half as
+    many commas ("water / glycerin / ...", "AQUA - GLYCERIN - ...") uses it as its separator.
+    """
+    spaced = sum(p.sep == kind for p in pieces)
+    commas = sum(p.sep in ("comma", "sentence") for p in pieces)
+    return spaced >= 3 and commas * 2 < spaced
 
 
 def _looks_listy(text: str, start: int, stop: int) -> bool:

@@ -169,7 +169,7 @@ class Piece:
 
     start: int
     end: int
-    sep: str  # what ended the previous piece: start, comma, newline, blank, sentence, colon
+    sep: str  # what ended the previous piece: start, comma, newline, blank, sentence, colon, slash, dash
     label: bool = False  # followed by a colon: a sub-list label such as "Lip gloss:"
 
 
@@ -178,7 +178,10 @@ _BRACKET = re.compile(r"[()\[\]{}]")
 
 
 # A pipe between spaces separates items ("Aqua | Glycerin"); a pipe inside a word is an OCR "l".
-_SEPARATOR = re.compile(r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])\|(?=[ \t])")
+# A slash or dash between spaces is cut too, and the list decides whether it separated items.
+_SEPARATOR = re.compile(
+    r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])[|/\-–—](?=[ \t])"
+)
 # The end of an HTML entity left in web text ("&amp;", "&#39;"): its semicolon separates nothing.
 _ENTITY_BEFORE = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,5}|#[xX][0-9A-Fa-f]{1,4})$")
 
@@ -243,6 +246,10 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
             kind = "sentence"
         elif ch == "%":
             kind = "glued"  # "Octisalate 5%Water": a percentage glued to the next name
+        elif ch == "/":
+            kind = "slash"  # " / ": two names of one item, or (in some lists) the separator
+        elif ch in "-–—":
+            kind = "dash"  # " - ": a spaced hyphen in a name, or (in some lists) the separator
         else:
             kind = "comma"  # semicolons and bullets
         end = i + 1 if kind in ("sentence", "glued") else i

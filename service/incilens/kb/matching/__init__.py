@@ -382,10 +382,20 @@ class Matcher:
         named = [h.entry for h in hits if h]
         if not named or self._distinct(named) != 1:
             return None
-        rest = " ".join(clean[i:j] for (i, j), h in zip(parts, hits, strict=True) if h is None)
-        if COMPOUND_WORDS.search(name_key(rest)):
-            return None
-        return next(h for h in hits if h)
+        known = next(h for h in hits if h)
+        unknown = [clean[i:j] for (i, j), h in zip(parts, hits, strict=True) if h is None]
+        last = name_key(known.written).split(" ")[-1]
+        for rest in unknown:
+            # "Glycine Soja Oil/Soybean Oil": a common name ending in the same word as the
+            # INCI name (OIL, EXTRACT, STARCH ...) names the same thing; any other unknown
+            # part that reads like the rest of a compound ("Punica Granatum Fruit Ferment
+            # Extract" after "Lactobacillus") makes the item one unknown compound.
+            words = name_key(strip_brackets(rest)).split(" ")
+            if len(words) > 1 and words[-1] == last:
+                continue
+            if COMPOUND_WORDS.search(name_key(rest)):
+                return None
+        return known
 
     def _structures(self, clean: str) -> list[list[tuple[int, int]]]:
         """Candidate ways to cut ``clean`` into parts: slashes, backslashes, "and"."""
