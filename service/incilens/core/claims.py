@@ -14,7 +14,7 @@ from typing import Any
 
 from incilens.core.vocab import family_words, words
 
-__all__ = ["CLAIM_FLAGS", "ClaimMention", "find_claims"]
+__all__ = ["CLAIM_FLAGS", "ClaimMention", "find_claims", "may_hold_claims"]
 
 #: Claim id → the flag whose presence in the list contradicts it. "vegan" is checked against each
 #: item's vegan status instead (an animal-derived flag alone would miss "depends" items); the
@@ -129,7 +129,7 @@ class ClaimMention:
         return {"claim": self.claim, "text": self.text, "start": self.start, "end": self.end}
 
 
-def _may_hold_claims(text: str) -> bool:
+def may_hold_claims(text: str) -> bool:
     """Whether any word of ``text`` could start, end or glue a claim (a cheap pre-check)."""
     if "0%" in text or "0 %" in text:
         return True
@@ -156,7 +156,7 @@ def find_claims(text: str) -> tuple[ClaimMention, ...]:
         ()
     """
     found: dict[tuple[str, int], ClaimMention] = {}
-    if not _may_hold_claims(text):
+    if not may_hold_claims(text):
         return ()
     for m in _SUFFIX.finditer(text):
         for word in _LIST_WORD.finditer(m.group("list")):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,6 +202,16 @@ def _entry(word: str) -> tuple[str | None, tuple[str, ...], bool] | None:
     return None
 
 
+def _outside(text: str, skip: Sequence[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """The product words of ``text`` outside the ``skip`` spans (each span searched once)."""
+    pos = 0
+    for a, b in sorted(skip):
+        if a > pos:
+            yield from _PATTERN.finditer(text, pos, a)
+        pos = max(pos, b)
+    yield from _PATTERN.finditer(text, pos)
+
+
 def detect_product_type(text: str, skip: Sequence[tuple[int, int]] = ()) -> ProductType:
     """Read the product type from the words of ``text`` outside the ``skip`` spans.
 
@@ -226,9 +236,9 @@ def detect_product_type(text: str, skip: Sequence[tuple[int, int]] = ()) -> Prod
     # ("Hair Oil ... use after shampooing" is a hair oil).
     title_end = text.find("\n")
     title_end = min(120, len(text) if title_end < 0 else title_end)
-    for m in _PATTERN.finditer(text):
+    for m in _outside(text, skip):
         found = _entry(m.group())
-        if found is None or any(a <= m.start() < b for a, b in skip):
+        if found is None:
             continue
         application, where, sprayed = found
         evidence.append((m.group(), m.start(), m.end()))

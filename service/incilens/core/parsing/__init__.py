@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from incilens.core.claims import find_claims
+from incilens.core.claims import find_claims, may_hold_claims
 from incilens.core.models import IngredientList, Token
 from incilens.core.parsing.headers import HEADER_RE, HeaderMatch, find_headers
 from incilens.core.parsing.pieces import (
@@ -74,30 +74,33 @@ def parse(text: str) -> ParsedText:
         >>> parsed.lists[0].header
         'Ingredients:'
     """
-    headers = list(find_headers(text))
+    folded = fold(text)  # once: every piece's terminator test reads its slice
+    headers = list(find_headers(text, folded))
     lists: list[IngredientList] = []
     tokens: list[Token] = []
     if headers:
-        for run in _before_first_header(text, headers[0]):
+        for run in _before_first_header(text, headers[0], folded):
             _read_list(text, None, run[-1].end, lists, tokens, body=run[0].start, run=run)
         for i, h in enumerate(headers):
             stop = headers[i + 1].label_start if i + 1 < len(headers) else len(text)
             if h.close is not None and h.close < stop:
-                _read_list(text, h, h.close, lists, tokens)
+                _read_list(text, h, h.close, lists, tokens, folded=folded)
                 if _CONTINUES.match(text, h.close + 1):  # "[+/- CI 77491], Talc": list goes on
-                    _read_list(text, None, stop, lists, tokens, body=h.close + 1)
+                    _read_list(text, None, stop, lists, tokens, body=h.close + 1, folded=folded)
                 continue
-            _read_list(text, h, stop, lists, tokens)
+            _read_list(text, h, stop, lists, tokens, folded=folded)
     else:
-        for run in _bare_runs(text):
+        for run in _bare_runs(text, folded):
             _read_list(text, None, run[-1].end, lists, tokens, body=run[0].start, run=run)
     return ParsedText(text, tuple(lists), tuple(tokens))
 
 
-def _before_first_header(text: str, first: HeaderMatch) -> Iterator[list[Piece]]:
+def _before_first_header(
+    text: str, first: HeaderMatch, folded: str
+) -> Iterator[list[Piece]]:
     """Bare runs before a leading "may contain" block ("Mica, Talc [+/- CI 77891]")."""
     if first.may_contain:
-        yield from _bare_runs(text[: first.start])
+        yield from _bare_runs(text[: first.start], folded[: first.start])
 
 
 # -- lists ----------------------------------------------------------------------------------
@@ -110,6 +113,7 @@ def _read_list(
     *,
     body: int = 0,
     run: list[Piece] | None = None,
+    folded: str | None = None,
 ) -> None:
     """Read the list after ``header`` (or the bare ``run`` at ``body``) into ``lists``/``tokens``.
 
@@ -118,6 +122,7 @@ def _read_list(
     :func:`_bare_runs`, so only footnotes are taken out of them.
     """
     start = header.body if header else body
+    claims = may_hold_claims(text[start:stop])  # once per list: most lists hold no claim
     pieces: list[Piece] = []
     footnotes: dict[str, str] = {}
     carry = ""
@@ -145,7 +150,7 @@ def _read_list(
             footnotes[inner["mark"][0]] = " ".join(words[:cut]).rstrip(". ")
             pieces.append(Piece(p.start, inner.end("mark"), p.sep, p.label))
             break
-        if pieces and _is_claim(raw):
+        if claims and pieces and _is_claim(raw):
             # "SANS PARABEN" printed inside the panel: not an item; the list goes on when the
             # next piece follows a comma and is no terminator, and ends here otherwise.
             nxt = every[k + 1] if k + 1 < len(every) else None
@@ -156,7 +161,8 @@ def _read_list(
             ):
                 continue
             break
-        if is_terminator(raw) and not (p.label and not pieces):
+        piece_folded = folded[p.start : p.end].strip() if folded is not None else None
+        if is_terminator(raw, piece_folded) and not (p.label and not pieces):
             break
         if is_prose(raw) or len(raw) > MAX_ITEM_CHARS * 4:
             if pieces:
@@ -267,7 +273,7 @@ def _looks_listy(text: str, start: int, stop: int) -> bool:
     return para.count(",") + para.count(";") >= 2 and not is_prose(para[:120])
 
 
-def _bare_runs(text: str) -> Iterator[list[Piece]]:
+def _bare_runs(text: str, folded: str | None = None) -> Iterator[list[Piece]]:
     """Yield the runs of list-like pieces in a text that has no header.
 
     Short labels ("Lip gloss:") stay inside a run, so a kit without headers still reads as
@@ -284,7 +290,7 @@ def _bare_runs(text: str) -> Iterator[list[Piece]]:
             and LATIN.search(raw) is not None  # INCI names are written in Latin letters
             and raw.count(" ") < (5 if p.label else 10)
             and not is_prose(raw)
-            and not is_terminator(raw)
+            and not is_terminator(raw, folded[p.start : p.end].strip() if folded else None)
         )
         if listy and (not run or p.sep != "blank"):
             run.append(p)

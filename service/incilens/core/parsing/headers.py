@@ -69,6 +69,7 @@ _MAY = _alternation(_MAY_CONTAIN_WORDS)
 HEADER_RE = re.compile(
     rf"""
     (?P<header>
+      (?<![a-z])  # a header word starts a word: the pattern fails fast inside words
       (?:(?:fuii|compiete|other|active|inactive)[ \t]+)?
       (?P<word>{_WORD})
       (?:[ \t]*[/i\-][ \t]*(?:{_WORD}))*
@@ -77,7 +78,7 @@ HEADER_RE = re.compile(
     |
       (?P<may>
         [\[(][ \t]*(?:\+[ \t]*/?[ \t]*-|±)[ \t]*[\])]?[ \t]*(?:(?:{_MAY})[ \t]*:?)?
-      | (?:{_MAY})[ \t]*(?:\([ \t]*\+[ \t]*/?[ \t]*-[ \t]*\)|\[[ \t]*\+[ \t]*/?[ \t]*-[ \t]*\])?
+      | (?<![a-z])(?:{_MAY})[ \t]*(?:\([ \t]*\+[ \t]*/?[ \t]*-[ \t]*\)|\[[ \t]*\+[ \t]*/?[ \t]*-[ \t]*\])?
         [ \t]*:?
       | (?<![\w/])\+[ \t]*/[ \t]*-(?![\w/])[ \t]*:?
       )
@@ -114,19 +115,29 @@ _CLOSER = {"[": "]", "(": ")"}
 # -- headers --------------------------------------------------------------------------------
 # Every header holds one of these (in folded form); most texts hold none, and a substring test
 # is far cheaper than running the header pattern over the whole text.
-_HEADER_ANCHORS = tuple(
+_ANCHOR_WORDS = tuple(
     fold(anchor)
     for anchor in (
         "ngr", "inci", "compos", "zutat", "inhalts", "bestandt", "zusammen", "samenst",
         "contain", "contenir", "enthalten", "contener", "contenere", "conter", "bevatten", "+",
-        "±", *(w[:4] for w in words("headers") + words("may_contain")),
+        "±", *(max(w.split(), key=len) for w in words("headers") + words("may_contain")),
     )
 )  # fmt: skip
+# An anchor that holds a shorter one adds nothing ("ingredienser" holds "ngr").
+_HEADER_ANCHORS = tuple(
+    sorted(
+        {a for a in _ANCHOR_WORDS if not any(b != a and b in a for b in _ANCHOR_WORDS)},
+        key=len,
+    )
+)
 
 
-def find_headers(text: str) -> Iterator[HeaderMatch]:
-    """Every header ("Ingredients:", "INCI:", "May contain") in ``text``, in order."""
-    folded = fold(text)
+def find_headers(text: str, folded: str | None = None) -> Iterator[HeaderMatch]:
+    """Every header ("Ingredients:", "INCI:", "May contain") in ``text``, in order.
+
+    ``folded`` is :func:`fold` of ``text`` when the caller has it.
+    """
+    folded = fold(text) if folded is None else folded
     if not any(anchor in folded for anchor in _HEADER_ANCHORS):
         return
     for m in HEADER_RE.finditer(folded):

@@ -129,8 +129,12 @@ _TERMINATOR_STARTS = frozenset(
 ) | {"a ", "à "}
 
 
-_VOCABULARY_END_RE = _vocabulary_pattern(_VOCABULARY_ENDS)
-_VOCABULARY_STARTS = frozenset(fold(w)[:2] for w in _VOCABULARY_ENDS)
+# One small pattern per first two folded letters: a piece is tried only against the words that
+# start as it does.
+_VOCABULARY_BY_START: dict[str, re.Pattern[str]] = {
+    start: _vocabulary_pattern(tuple(w for w in _VOCABULARY_ENDS if fold(w)[:2] == start))
+    for start in {fold(w)[:2] for w in _VOCABULARY_ENDS}
+}
 
 
 _STOPWORDS = frozenset(
@@ -282,17 +286,22 @@ def is_prose(text: str) -> bool:
     return hits >= 3 or (hits >= 2 and len(words) >= 5) or len(words) > 14
 
 
-def is_terminator(text: str) -> bool:
+def is_terminator(text: str, folded: str | None = None) -> bool:
     """Whether ``text`` starts what ends a list (a warning, directions, a net weight).
+
+    ``folded`` is :func:`fold` of ``text`` when the caller has it (the parser folds a text
+    once), which saves folding every piece again.
 
     Examples:
         >>> is_terminator("Advarsel: Unngå kontakt med øynene"), is_terminator("Satureja Oil")
         (True, False)
     """
-    text = text.strip(" \t\n\r-–—•*>")
+    strip = " \t\n\r-–—•*>"
+    text = text.strip(strip)
     if (text[:2].lower() in _TERMINATOR_STARTS or text[:1].isdigit()) and _TERMINATOR_RE.match(
         text
     ):
         return True
-    folded = fold(text[:60])
-    return folded[:2] in _VOCABULARY_STARTS and bool(_VOCABULARY_END_RE.match(folded))
+    head = folded.strip(strip)[:60] if folded is not None else fold(text[:60])
+    pattern = _VOCABULARY_BY_START.get(head[:2])
+    return pattern is not None and bool(pattern.match(head))

@@ -148,9 +148,9 @@ def _limits(ctx: Context, kind: ProductType) -> list[dict[str, Any]]:
     for item in ctx.recognised:
         assert item.ingredient is not None
         for fact in item.ingredient.eu:
-            scope_text = str(fact.get("product_type") or "")
-            if fact.get("annex") != "III" or not scope_text:
+            if fact.get("annex") != "III" or not fact.get("product_type"):
                 continue
+            scope_text = str(fact["product_type"])
             scopes = _lettered(scope_text) or {"": scope_text}
             maxima = _lettered(str(fact.get("max_concentration") or ""))
             limits: list[dict[str, Any]] = []
