@@ -95,9 +95,7 @@ def parse(text: str) -> ParsedText:
     return ParsedText(text, tuple(lists), tuple(tokens))
 
 
-def _before_first_header(
-    text: str, first: HeaderMatch, folded: str
-) -> Iterator[list[Piece]]:
+def _before_first_header(text: str, first: HeaderMatch, folded: str) -> Iterator[list[Piece]]:
     """Bare runs before a leading "may contain" block ("Mica, Talc [+/- CI 77891]")."""
     if first.may_contain:
         yield from _bare_runs(text[: first.start], folded[: first.start])

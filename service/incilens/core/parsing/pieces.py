@@ -173,7 +173,8 @@ class Piece:
 
     start: int
     end: int
-    sep: str  # what ended the previous piece: start, comma, newline, blank, sentence, colon, slash, dash
+    # What ended the previous piece: start, comma, newline, blank, sentence, colon, slash, dash.
+    sep: str
     label: bool = False  # followed by a colon: a sub-list label such as "Lip gloss:"
 
 
