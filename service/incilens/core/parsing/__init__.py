@@ -42,7 +42,7 @@ from incilens.core.parsing.tokens import add_token
 
 __all__ = ["HEADER_RE", "MAX_ITEM_CHARS", "PARSER_VERSION", "ParsedText", "fold", "parse"]
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 #: How much of a legend that runs on into prose is kept ("Essential Oil Please be aware ...").
 LEGEND_WORDS = 6
 # After a bracketed "may contain" block closes, a comma or semicolon says the list goes on.
