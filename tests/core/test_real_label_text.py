@@ -12,6 +12,13 @@ from incilens.core.product_type import detect_product_type
 
 # (text, items as cleaned, items in a may-contain block)
 PARSE_CASES = [
+    # an item with the stop words of prose does not end the list
+    ("Ingredients: Aqua, Helianthus Annuus Seed Oil and Tocopherol and Rosmarinus Officinalis Leaf Extract, Parfum",
+     ["Aqua", "Helianthus Annuus Seed Oil and Tocopherol and Rosmarinus Officinalis Leaf Extract", "Parfum"], []),
+    ("Ingredients: Aqua, Oil of the Seeds of Rosa Canina, Parfum", ["Aqua", "Oil of the Seeds of Rosa Canina", "Parfum"], []),
+    ("Aqua, Glycerin, Oil of the Seeds of Rosa Canina, Parfum", ["Aqua", "Glycerin", "Oil of the Seeds of Rosa Canina", "Parfum"], []),
+    # ... while prose between commas still does when directions follow it
+    ("Ingredients: Aqua, Glycerin, this formula is gentle and kind to all of your skin, Made in France", ["Aqua", "Glycerin"], []),
     # a tolerance is not a may-contain marker
     ("Ingredients: Aqua, Glycerin +/- 0.5%, Parfum", ["Aqua", "Glycerin", "Parfum"], []),
     # the item after the closing bracket leaves the block

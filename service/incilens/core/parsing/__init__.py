@@ -163,6 +163,9 @@ def _read_list(
         if is_terminator(raw, piece_folded) and not (p.label and not pieces):
             break
         if is_prose(raw) or len(raw) > MAX_ITEM_CHARS * 4:
+            if pieces and _between_items(text, p, every[k + 1] if k + 1 < len(every) else None):
+                pieces.append(p)  # "Seed Oil and Tocopherol and ...": a blend, not prose
+                continue
             if pieces:
                 break
             continue  # prose before the first item (a "key ingredients" blurb): skip it
@@ -208,6 +211,22 @@ def _read_list(
         if len(tokens) > first:
             seg_start = tokens[first].start
         lists.append(_make_list(text, header, label, seg_start, end, index, footnotes))
+
+
+def _between_items(text: str, piece: Piece, nxt: Piece | None) -> bool:
+    """Whether a prose-like piece sits between commas inside a list that goes on.
+
+    "Helianthus Annuus Seed Oil and Tocopherol and Rosmarinus Officinalis Leaf Extract" or "Oil
+    of the Seeds of Rosa Canina" has the stop words of prose, but a comma before it and a
+    comma and a name after it keep it an item; prose in a list ends with a full stop, or runs
+    into directions or more prose.
+    """
+    if nxt is None or piece.sep != "comma" or nxt.sep != "comma":
+        return False
+    if len(text[piece.start : piece.end].strip()) > MAX_ITEM_CHARS:
+        return False
+    after = text[nxt.start : nxt.end].strip()
+    return 0 < len(after) <= MAX_ITEM_CHARS and not is_prose(after) and not is_terminator(after)
 
 
 def _is_claim(raw: str) -> bool:
@@ -279,15 +298,22 @@ def _bare_runs(text: str, folded: str | None = None) -> Iterator[list[Piece]]:
     """
     runs: list[list[Piece]] = []
     run: list[Piece] = []
-    for p in split_pieces(text, 0, len(text)):
+    every = [
+        p
+        for p in split_pieces(text, 0, len(text))
+        if not NUMBERING.match(text[p.start : p.end].strip())
+    ]  # "2." in a numbered list neither adds to nor breaks a run
+    for k, p in enumerate(every):
         raw = text[p.start : p.end].strip()
-        if NUMBERING.match(raw):
-            continue  # "2." in a numbered list neither adds to nor breaks a run
         listy = (
             len(raw) <= MAX_ITEM_CHARS
             and LATIN.search(raw) is not None  # INCI names are written in Latin letters
             and raw.count(" ") < (5 if p.label else 10)
-            and not is_prose(raw)
+            and (
+                not is_prose(raw)
+                or bool(run)
+                and _between_items(text, p, every[k + 1] if k + 1 < len(every) else None)
+            )
             and not is_terminator(raw, folded[p.start : p.end].strip() if folded else None)
         )
         if listy and (not run or p.sep != "blank"):
