@@ -311,8 +311,10 @@ def _bare_runs(text: str, folded: str | None = None) -> Iterator[list[Piece]]:
             and raw.count(" ") < (5 if p.label else 10)
             and (
                 not is_prose(raw)
-                or bool(run)
-                and _between_items(text, p, every[k + 1] if k + 1 < len(every) else None)
+                or (
+                    bool(run)
+                    and _between_items(text, p, every[k + 1] if k + 1 < len(every) else None)
+                )
             )
             and not is_terminator(raw, folded[p.start : p.end].strip() if folded else None)
         )
