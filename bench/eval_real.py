@@ -76,7 +76,7 @@ def score(rows: list[dict[str, Any]], kb: KnowledgeBase, canon: Canon) -> dict[s
             tp[cls] += sum((Counter(predicted) & Counter(wanted)).values())
         items += len(report.items)
         recognised += sum(i.ingredient is not None for i in report.items)
-        product = report.summary.product or {}
+        product = getattr(report.summary, "product", None) or {}  # absent before issue 17
         got = product.get("application", "unknown")
         want = row["product_type"]
         if want:
