@@ -96,7 +96,14 @@ TYPE_CASES = [
     ("Leave-in conditioner. Do not rinse.", "leave_on", "high"),
     ("Face mask", "unknown", "none"),
     ("Gentle shampoo", "rinse_off", "medium"),
-    ("Hydrating serum, a light serum for the face", "leave_on", "high"),
+    ("Hydrating serum\nA light serum for the face", "leave_on", "high"),
+    # the last product word of the name is its head; the others are modifiers
+    ("Perfume Shampoo - Rose & Oud", "rinse_off", "medium"),
+    ("Serum Shampoo 2 in 1 Conditioner", "rinse_off", "medium"),
+    # generic nouns name the product only in its name
+    ("100 percent Pure Argan Oil\nIngredients: Argania Spinosa Kernel Oil", "leave_on", "medium"),
+    ("Oil-Free Gel", "unknown", "none"),
+    ("Gentle cleanser\nWith argan oil and a light mist of rose", "rinse_off", "medium"),
     ("Toothpaste", "rinse_off", "medium"),
     ("Gel douche extra doux", "rinse_off", "medium"),
 ]

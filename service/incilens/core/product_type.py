@@ -96,7 +96,7 @@ _WORDS: dict[str, tuple[str | None, tuple[str, ...], bool]] = {
     "foot cream": (L, ("feet",), False), "lotion": (L, (), False), "toner": (L, ("face",), False),
     "tonique": (L, ("face",), False), "essence": (L, ("face",), False),
     "face oil": (L, ("face",), False), "facial oil": (L, ("face",), False),
-    "elixir": (L, (), False), "ampoule": (L, ("face",), False), "salve": (L, (), False),
+    "ampoule": (L, ("face",), False), "salve": (L, (), False),
     "face mist": (L, ("face",), True), "facial mist": (L, ("face",), True),
     "setting spray": (L, ("face",), True), "overnight": (L, (), False),
     "sleeping": (L, (), False), "cushion": (L, ("face",), False),
@@ -135,7 +135,7 @@ _WORDS: dict[str, tuple[str | None, tuple[str, ...], bool]] = {
     "do not rinse": (L, (), False), "ne pas rincer": (L, (), False),
     "nicht ausspülen": (L, (), False), "no aclarar": (L, (), False),
     "non risciacquare": (L, (), False), "spray": (A, (), True), "aerosol": (A, (), True),
-    "vaporisateur": (A, (), True), "brume": (A, (), True), "mist": (A, (), True),
+    "vaporisateur": (A, (), True), "brume": (A, (), True),
 }  # fmt: skip
 
 # Explicit statements outweigh nouns: "leave-in conditioner" is leave-on.
@@ -155,6 +155,17 @@ _PATTERN = re.compile(
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"[ \t-]+")
+# Generic nouns that name a product only as the last word of its name ("Pure Argan Oil",
+# "Dewy Skin Mist"); elsewhere they name ingredients or effects.
+_TITLE_ONLY: dict[str, tuple[str | None, tuple[str, ...], bool]] = {
+    "oil": (L, (), False),
+    "mist": (L, (), True),
+    "elixir": (L, (), False),
+}
+_TITLE_HEAD = re.compile(
+    r"(?<![\w-])(?:oil|mist|elixir)s?(?![\w-])(?![ \t]*(?:free|control|absorb|replac))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -232,23 +243,35 @@ def detect_product_type(text: str, skip: Sequence[tuple[int, int]] = ()) -> Prod
     areas: dict[str, None] = {}
     spray = False
     evidence: list[tuple[str, int, int]] = []
-    # The product's own name comes first: a word on the first line outweighs the others
-    # ("Hair Oil ... use after shampooing" is a hair oil).
+    # The product's own name comes first, and its last product word is its head: "Perfume
+    # Shampoo" is a shampoo, "Serum Shampoo" too. The head counts three times, the name's other
+    # product words not at all; words elsewhere (directions, claims) once each.
     title_end = text.find("\n")
     title_end = min(120, len(text) if title_end < 0 else title_end)
+    found_words: list[tuple[re.Match[str], tuple[str | None, tuple[str, ...], bool]]] = []
     for m in _outside(text, skip):
-        found = _entry(m.group())
-        if found is None:
-            continue
-        application, where, sprayed = found
+        entry = _entry(m.group())
+        if entry is not None:
+            found_words.append((m, entry))
+    in_title = [m for m, _ in found_words if m.start() < title_end]
+    if not in_title and (skip == () or all(b <= 0 or a >= title_end for a, b in skip)):
+        head = _TITLE_HEAD.search(text, 0, title_end)  # "Pure Argan Oil", "Skin Mist"
+        if head:
+            noun = _SPACE.sub(" ", head.group().lower()).rstrip("s")
+            found_words.insert(0, (head, _TITLE_ONLY[noun]))
+            in_title = [head]
+    for m, (application, where, sprayed) in found_words:
+        key = _SPACE.sub(" ", m.group().lower()).rstrip("s")
+        is_explicit = key in _EXPLICIT or key.replace(" ", "-") in _EXPLICIT
+        if m.start() < title_end and m is not in_title[-1] and not is_explicit:
+            continue  # a modifier in the name: "Perfume" in "Perfume Shampoo"
         evidence.append((m.group(), m.start(), m.end()))
         spray = spray or sprayed
         for a in where:
             areas.setdefault(a, None)
         if application is None:
             continue
-        key = _SPACE.sub(" ", m.group().lower()).rstrip("s")
-        if key in _EXPLICIT or key.replace(" ", "-") in _EXPLICIT:
+        if is_explicit:
             explicit[application] += 1
         else:
             votes[application] += 3 if m.start() < title_end else 1
