@@ -55,6 +55,8 @@ PARSE_CASES = [
      ["Aqua / Water", "Paraffinum Liquidum / Mineral Oil", "Glycerin"], []),
     ("Ingredients: water / glycerin / alcohol / caprylic/capric triglyceride / tocopherol",
      ["water", "glycerin", "alcohol", "caprylic/capric triglyceride", "tocopherol"], []),
+    ("Ingredients: Aqua / Water / Eau, Glycerin / Glycérine, Parfum / Fragrance / Duft",
+     ["Aqua / Water / Eau", "Glycerin / Glycérine", "Parfum / Fragrance / Duft"], []),
     # names a terminator word could cut
     ("Ingredients: Aqua, Satureja Montana Oil, Glycerin", ["Aqua", "Satureja Montana Oil", "Glycerin"], []),
 ]  # fmt: skip

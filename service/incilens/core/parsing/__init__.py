@@ -275,12 +275,14 @@ def _spaced_mode(pieces: list[Piece], kind: str) -> bool:
     """True when the list separates its items with spaced slashes or dashes (``kind``).
 
     Most lists use " / " between two names of one item ("Aqua / Water") and " - " only inside
-    a name ("PEG - 100 Stearate"); a list with at least three of them and fewer than half as
+    a name ("PEG - 100 Stearate"); a list with at least three of them and under a quarter as
     many commas ("water / glycerin / ...", "AQUA - GLYCERIN - ...") uses it as its separator.
+    A multilingual list ("Aqua / Water / Eau, Glycerin / Glycérine, Parfum / Fragrance") has
+    commas between its items, so its slashes stay inside them.
     """
     spaced = sum(p.sep == kind for p in pieces)
     commas = sum(p.sep in ("comma", "sentence") for p in pieces)
-    return spaced >= 3 and commas * 2 < spaced
+    return spaced >= 3 and commas * 4 < spaced
 
 
 def _looks_listy(text: str, start: int, stop: int) -> bool:
