@@ -34,7 +34,7 @@ CLAIM_FLAGS: dict[str, str] = {
 # Family stems shared by the languages (inflections ride on \w*: "parabenów", "parabeeni",
 # "Parabene"), then each language's own words from incilens.core.vocab.
 _STEMS: tuple[tuple[str, str], ...] = (
-    ("paraben_free", r"par[aá]b[eèéēė]+n\w*"),
+    ("paraben_free", r"p(?:h)?ar[aá]i?b[eèéēė]+i?n\w*"),  # "pharaibéin": Irish lenition
     (
         "fragrance_free",
         r"fragranc\w*|parf[uüyeé]m\w*|perfum\w*|profum\w*|fragan\w*|fragrâ\w*",
