@@ -19,6 +19,7 @@ from typing import Any
 from incilens.core.claims import find_claims
 from incilens.core.models import Ingredient, IngredientList, OcrResult
 from incilens.core.parsing import PARSER_VERSION, parse
+from incilens.core.product_type import detect_product_type
 from incilens.core.profile import Profile, family_of
 from incilens.core.report import Report, build_report, photo_reliability
 from incilens.errors import OcrTimeout
@@ -142,6 +143,9 @@ def _build(
             "report": REPORT_VERSION,
         },
         truncated=resolution.truncated,
+        product_type=detect_product_type(
+            resolution.text, skip=[(lst.start, lst.end) for lst in resolution.lists]
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from incilens.core.parsing.pieces import fold, is_prose, is_terminator, lower_words
+from incilens.core.vocab import words
 
 _HEADER_WORDS = (
     # English, French, German, Spanish, Italian, Portuguese, Dutch, as folded by fold().
@@ -32,6 +33,7 @@ _HEADER_WORDS = (
     "composicao",
     "ingredienten",
     "samenstelling",
+    *words("headers"),  # and their kin in the other languages of incilens.core.vocab
 )
 
 
@@ -43,6 +45,7 @@ _MAY_CONTAIN_WORDS = (
     "puo contenere",
     "pode conter",
     "kan bevatten",
+    *words("may_contain"),
 )
 
 
@@ -66,6 +69,7 @@ _MAY = _alternation(_MAY_CONTAIN_WORDS)
 HEADER_RE = re.compile(
     rf"""
     (?P<header>
+      (?<![a-z])  # a header word starts a word: the pattern fails fast inside words
       (?:(?:fuii|compiete|other|active|inactive)[ \t]+)?
       (?P<word>{_WORD})
       (?:[ \t]*[/i\-][ \t]*(?:{_WORD}))*
@@ -74,7 +78,8 @@ HEADER_RE = re.compile(
     |
       (?P<may>
         [\[(][ \t]*(?:\+[ \t]*/?[ \t]*-|±)[ \t]*[\])]?[ \t]*(?:(?:{_MAY})[ \t]*:?)?
-      | (?:{_MAY})[ \t]*(?:\([ \t]*\+[ \t]*/?[ \t]*-[ \t]*\)|\[[ \t]*\+[ \t]*/?[ \t]*-[ \t]*\])?
+      | (?<![a-z])(?:{_MAY})[ \t]*
+        (?:\([ \t]*\+[ \t]*/?[ \t]*-[ \t]*\)|\[[ \t]*\+[ \t]*/?[ \t]*-[ \t]*\])?
         [ \t]*:?
       | (?<![\w/])\+[ \t]*/[ \t]*-(?![\w/])[ \t]*:?
       )
@@ -100,24 +105,40 @@ class HeaderMatch:
     body: int
     may_contain: bool
     label_start: int  # where a short name before the header begins ("Toner - Ingredients:")
+    close: int | None = None  # the bracket that closes a "[+/- ...]" block, when it has one
+
+
+# "+/- 0.5%": a tolerance after a name, not a "may contain" marker.
+_TOLERANCE_AFTER = re.compile(r"[ \t]*[<≤]?[ \t]*\d")
+_CLOSER = {"[": "]", "(": ")"}
 
 
 # -- headers --------------------------------------------------------------------------------
 # Every header holds one of these (in folded form); most texts hold none, and a substring test
 # is far cheaper than running the header pattern over the whole text.
-_HEADER_ANCHORS = tuple(
+_ANCHOR_WORDS = tuple(
     fold(anchor)
     for anchor in (
         "ngr", "inci", "compos", "zutat", "inhalts", "bestandt", "zusammen", "samenst",
         "contain", "contenir", "enthalten", "contener", "contenere", "conter", "bevatten", "+",
-        "±",
+        "±", *(max(w.split(), key=len) for w in words("headers") + words("may_contain")),
     )
 )  # fmt: skip
+# An anchor that holds a shorter one adds nothing ("ingredienser" holds "ngr").
+_HEADER_ANCHORS = tuple(
+    sorted(
+        {a for a in _ANCHOR_WORDS if not any(b != a and b in a for b in _ANCHOR_WORDS)},
+        key=len,
+    )
+)
 
 
-def find_headers(text: str) -> Iterator[HeaderMatch]:
-    """Every header ("Ingredients:", "INCI:", "May contain") in ``text``, in order."""
-    folded = fold(text)
+def find_headers(text: str, folded: str | None = None) -> Iterator[HeaderMatch]:
+    """Every header ("Ingredients:", "INCI:", "May contain") in ``text``, in order.
+
+    ``folded`` is :func:`fold` of ``text`` when the caller has it.
+    """
+    folded = fold(text) if folded is None else folded
     if not any(anchor in folded for anchor in _HEADER_ANCHORS):
         return
     for m in HEADER_RE.finditer(folded):
@@ -138,7 +159,33 @@ def find_headers(text: str) -> Iterator[HeaderMatch]:
                 if text[line_start:start].strip():
                     continue
         may = m.group("may") is not None
-        yield HeaderMatch(start, m.end(), m.end(), may, start if may else _label_start(text, start))
+        if may and _TOLERANCE_AFTER.match(text, m.end()):
+            continue
+        close = _closing_bracket(text, m.start("may"), m.end()) if may else None
+        label = start if may else _label_start(text, start)
+        yield HeaderMatch(start, m.end(), m.end(), may, label, close)
+
+
+def _closing_bracket(text: str, start: int, body: int) -> int | None:
+    """Where the bracket opening a "[+/- CI 77491, CI 77492]" block closes, or None.
+
+    Only when the marker opened a bracket it did not close itself ("[+/-]" and "(+/-)" close
+    at once); the closer must come before another opener of its kind and within 400 characters.
+    """
+    opener = text[start]
+    if opener not in _CLOSER or _CLOSER[opener] in text[start:body]:
+        return None
+    closer = _CLOSER[opener]
+    depth = 0
+    for i in range(body, min(len(text), body + 400)):
+        ch = text[i]
+        if ch == opener:
+            depth += 1
+        elif ch == closer:
+            if depth == 0:
+                return i
+            depth -= 1
+    return None
 
 
 def _label_start(text: str, start: int) -> int:

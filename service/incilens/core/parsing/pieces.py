@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from incilens.core.vocab import words
+
 #: Longest item kept as a possible ingredient name; longer pieces are prose or junk.
 MAX_ITEM_CHARS = 160
 
@@ -28,10 +30,25 @@ _FOLD = str.maketrans(
         **dict.fromkeys("éèëê", "e"),
         **dict.fromkeys("óòôö0", "o"),
         **dict.fromkeys("áàâãä", "a"),
-        "ç": "c",
-        "ú": "u",
-        "ü": "u",
-        "ñ": "n",
+        **dict.fromkeys("çčćċ", "c"),
+        **dict.fromkeys("úüùûůűūų", "u"),
+        **dict.fromkeys("ñńňņ", "n"),
+        **dict.fromkeys("šśşș", "s"),
+        **dict.fromkeys("žźż", "z"),
+        **dict.fromkeys("ěėęē", "e"),
+        **dict.fromkeys("āąă", "a"),
+        **dict.fromkeys("īįı", "i"),
+        **dict.fromkeys("őõø", "o"),
+        **dict.fromkeys("ľĺłļ", "i"),
+        **dict.fromkeys("řŕ", "r"),
+        **dict.fromkeys("ťţț", "t"),
+        "ď": "d",
+        "đ": "d",
+        "ğ": "g",
+        "ģ": "g",
+        "ķ": "k",
+        "ý": "y",
+        "å": "a",
         "：": ":",
         "–": "-",
         "—": "-",
@@ -46,7 +63,7 @@ def fold(text: str) -> str:
         >>> fold("lNGRÉDIENTS / Zutaten:")
         'ingredients / zutaten:'
     """
-    lowered = text.lower()
+    lowered = text.replace("İ", "I").lower()  # Turkish dotted capital I: one letter, not two
     if len(lowered) != len(text):  # a few characters lower-case to two ("İ"): keep those
         lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
     return lowered.translate(_FOLD)
@@ -81,12 +98,43 @@ _TERMINATOR_RE = re.compile(
 )
 
 
+def _vocabulary_pattern(found: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for vocabulary words at the start of a folded piece, each a whole word.
+
+    A word written with a trailing ``-`` is a stem ("fabriqu-") and needs no word end.
+    """
+    alternatives = sorted(
+        {
+            re.escape(fold(w.rstrip("-"))).replace(r"\ ", r"[ \t]+")
+            + ("" if w.endswith("-") else r"(?![^\W_])")
+            for w in found
+        },
+        key=len,
+        reverse=True,
+    )
+    return re.compile("^(?:" + "|".join(alternatives) + ")")
+
+
+#: What ends a list in the 25 languages of :mod:`incilens.core.vocab`: directions, storage,
+#: maker, warning panels ("Advarsel:", "Uyarı:") and declarations ("Contains sodium fluoride
+#: (1450 ppm F)", "Inneholder ..."), matched on the folded piece.
+_VOCABULARY_ENDS = words("ends") + words("warnings") + words("contains")
+
+
 # The first two letters of every terminator, for a quick rejection before the full pattern.
 _TERMINATOR_STARTS = frozenset(
     """di ho to us ap wa ca pr fo ex ke av do st if ma mf im pa ww ht lo ba ex be pe ne co pl de
     cl cr su si fr al gl wi re mo ut at fa ap év ev te sa an ge ac ve he nu au mi ch in ad
     hu me ma sí si se is fe ga le vo bu ui zo aa oh""".split()
 ) | {"a ", "à "}
+
+
+# One small pattern per first two folded letters: a piece is tried only against the words that
+# start as it does.
+_VOCABULARY_BY_START: dict[str, re.Pattern[str]] = {
+    start: _vocabulary_pattern(tuple(w for w in _VOCABULARY_ENDS if fold(w)[:2] == start))
+    for start in {fold(w)[:2] for w in _VOCABULARY_ENDS}
+}
 
 
 _STOPWORDS = frozenset(
@@ -125,7 +173,8 @@ class Piece:
 
     start: int
     end: int
-    sep: str  # what ended the previous piece: start, comma, newline, blank, sentence, colon
+    # What ended the previous piece: start, comma, newline, blank, sentence, colon, slash, dash.
+    sep: str
     label: bool = False  # followed by a colon: a sub-list label such as "Lip gloss:"
 
 
@@ -133,7 +182,13 @@ class Piece:
 _BRACKET = re.compile(r"[()\[\]{}]")
 
 
-_SEPARATOR = re.compile(r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])")
+# A pipe between spaces separates items ("Aqua | Glycerin"); a pipe inside a word is an OCR "l".
+# A slash or dash between spaces is cut too, and the list decides whether it separated items.
+_SEPARATOR = re.compile(
+    r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])[|/\-–—](?=[ \t])"
+)
+# The end of an HTML entity left in web text ("&amp;", "&#39;"): its semicolon separates nothing.
+_ENTITY_BEFORE = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,5}|#[xX][0-9A-Fa-f]{1,4})$")
 
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -178,6 +233,10 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
         if k < len(inside) and inside[k][0] < i < inside[k][1]:
             continue  # never split inside a bracket
         ch = m.group()
+        if ch == ";" and _ENTITY_BEFORE.search(text, max(start, i - 10), i):
+            continue  # "&amp;": part of the name
+        if ch == ":" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+            continue  # a colour index's lake suffix: "CI 15850:1"
         if ch == ",":
             if 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
                 continue  # the comma of a locant: 1,2-Hexanediol
@@ -192,6 +251,10 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
             kind = "sentence"
         elif ch == "%":
             kind = "glued"  # "Octisalate 5%Water": a percentage glued to the next name
+        elif ch == "/":
+            kind = "slash"  # " / ": two names of one item, or (in some lists) the separator
+        elif ch in "-–—":
+            kind = "dash"  # " - ": a spaced hyphen in a name, or (in some lists) the separator
         else:
             kind = "comma"  # semicolons and bullets
         end = i + 1 if kind in ("sentence", "glued") else i
@@ -224,9 +287,22 @@ def is_prose(text: str) -> bool:
     return hits >= 3 or (hits >= 2 and len(words) >= 5) or len(words) > 14
 
 
-def is_terminator(text: str) -> bool:
-    """Whether ``text`` starts what ends a list (a warning, directions, a net weight)."""
-    text = text.strip(" \t\n\r-–—•*>")
-    if text[:2].lower() not in _TERMINATOR_STARTS and not text[:1].isdigit():
-        return False  # quick rejection: no terminator starts this way
-    return bool(_TERMINATOR_RE.match(text))
+def is_terminator(text: str, folded: str | None = None) -> bool:
+    """Whether ``text`` starts what ends a list (a warning, directions, a net weight).
+
+    ``folded`` is :func:`fold` of ``text`` when the caller has it (the parser folds a text
+    once), which saves folding every piece again.
+
+    Examples:
+        >>> is_terminator("Advarsel: Unngå kontakt med øynene"), is_terminator("Satureja Oil")
+        (True, False)
+    """
+    strip = " \t\n\r-–—•*>"
+    text = text.strip(strip)
+    if (text[:2].lower() in _TERMINATOR_STARTS or text[:1].isdigit()) and _TERMINATOR_RE.match(
+        text
+    ):
+        return True
+    head = folded.strip(strip)[:60] if folded is not None else fold(text[:60])
+    pattern = _VOCABULARY_BY_START.get(head[:2])
+    return pattern is not None and bool(pattern.match(head))

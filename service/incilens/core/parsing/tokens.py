@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from incilens.core.models import Token
@@ -19,9 +20,15 @@ _LEADING_JUNK = re.compile(r"^(?:[\s\-–—•·●▪◦>*]+|\d{1,2}[.)][ \t]+
 _TRAILING_JUNK = re.compile(r"[\s.*†‡°¹²³⁴⁵⁶⁷⁸⁹⁰:]+$")
 
 
+# A percentage, with an optional bound or tolerance: "5%", "(<1 %)", "max. 2%", "+/- 0.5%".
 _PERCENT = re.compile(
-    r"[(\[]?[ \t]*(?:<|≤|max\.?)?[ \t]*\d{1,3}(?:[.,]\d{1,3})?[ \t]*%[ \t]*[)\]]?"
+    r"[(\[]?[ \t]*(?:<|≤|max\.?|\+[ \t]*/[ \t]*-|±)?[ \t]*"
+    r"\d{1,3}(?:[.,]\d{1,3})?[ \t]*%[ \t]*[)\]]?"
 )
+
+
+# An HTML entity left in web text: "&amp;" is "&", "&#39;" is "'", "&nbsp;" a space.
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,5}|#[xX][0-9A-Fa-f]{1,4});")
 
 
 _NANO = re.compile(r"[(\[][ \t]*nano[ \t]*[)\]]", re.IGNORECASE)
@@ -30,7 +37,7 @@ _NANO = re.compile(r"[(\[][ \t]*nano[ \t]*[)\]]", re.IGNORECASE)
 # Anything _clean() must deal with; tokens without any of it are used as printed.
 _NEEDS_CLEANING = re.compile(
     r"[%*†‡°¹²³⁴⁵⁶⁷⁸⁹⁰\n\r\t•·●▪◦>]|  |nano|NANO|Nano|^[-–—&(\[]|^\d{1,2}[.)]|"
-    r"^(?:and|et|und) |[)\]][ .:]*$",
+    r"^(?:and|et|und) |[)\]][ .:]*$|&#?\w+;",
 )
 
 
@@ -103,6 +110,13 @@ def _clean(
     i = 0
     while i < len(raw):
         ch = raw[i]
+        entity = _ENTITY.match(raw, i) if ch == "&" and keep[i] else None
+        if entity:  # one decoded character, mapped to the entity's "&"
+            decoded = html.unescape(entity.group()).replace("\xa0", " ")
+            chars.append(decoded if len(decoded) == 1 else ch)
+            offsets.append(start + i)
+            i = entity.end() if len(decoded) == 1 else i + 1
+            continue
         if not keep[i] or ch in "*†‡¹²³⁴⁵⁶⁷⁸⁹":
             i += 1
             continue

@@ -17,12 +17,14 @@ from typing import Any
 
 from incilens.core.claims import ClaimMention
 from incilens.core.models import CONCERN_LEVELS, Ingredient, IngredientList, Resolved
+from incilens.core.product_type import UNKNOWN, ProductType
 from incilens.core.profile import Profile
 from incilens.core.report.claims import check_claims
 from incilens.core.report.context import Context
 from incilens.core.report.flags import actives, product_flags
 from incilens.core.report.model import Counts, Item, Reliability, Report, Summary
 from incilens.core.report.personal import for_you
+from incilens.core.report.product import product_rules
 from incilens.core.report.verdict import build_verdict
 
 __all__ = ["UNREADABLE_CONFIDENCE", "build_report", "photo_reliability"]
@@ -233,6 +235,7 @@ def build_report(
     flag_labels: Mapping[str, str],
     versions: Mapping[str, str],
     truncated: int = 0,
+    product_type: ProductType = UNKNOWN,
 ) -> Report:
     """Build the report.
 
@@ -248,6 +251,7 @@ def build_report(
         flag_labels: Flag id → label, from the knowledge base.
         versions: Version stamps to report.
         truncated: Items beyond the per-text limit that were not analysed.
+        product_type: What kind of product the text is for (rinse-off, leave-on, where).
     """
     may = {lst.index for lst in lists if lst.may_contain}
     items: list[Item] = []
@@ -301,6 +305,7 @@ def build_report(
         claims=tuple(check_claims(ctx, claims)),
         notable_actives=tuple(actives(ctx)),
         concern_counts={level: levels.get(level, 0) for level in CONCERN_LEVELS},
+        product=product_rules(ctx, product_type),
     )
     summary = _with_verdict(summary, profile, items)
     return Report(

@@ -216,6 +216,8 @@ class Summary:
     claims: tuple[Finding, ...] = ()
     notable_actives: tuple[Finding, ...] = ()
     concern_counts: Mapping[str, int] = field(default_factory=dict)
+    #: The product type read from the text and the rules that depend on it (report/product).
+    product: Finding | None = None
     verdict: Finding | None = None  # see core.report.verdict: what matters most, first
 
     def flag(self, flag_id: str) -> Finding | None:
@@ -237,6 +239,7 @@ class Summary:
             "claims": list(self.claims),
             "notable_actives": list(self.notable_actives),
             "concern_counts": dict(self.concern_counts),
+            "product": self.product,
             "verdict": dict(self.verdict) if self.verdict is not None else None,
         }
 

@@ -51,11 +51,14 @@ from incilens.kb.matching.names import (
 
 __all__ = ["MATCHER_VERSION", "Matcher", "Resolved", "max_distance"]
 
-MATCHER_VERSION = "1"
+MATCHER_VERSION = "2"
 
 
 #: Items longer than this (in characters) are never names; they are reported unrecognised.
 MAX_NAME_CHARS = 160
+
+_SLASH = re.compile(r"\s*/\s*")
+_BLEND_AND = re.compile(r"\(\s*and\s*\)", re.IGNORECASE)
 
 
 #: Most words an item may have for the "lost separator" split to be tried.
@@ -294,10 +297,14 @@ class Matcher:
         if hit:
             return ((0, len(clean), hit, ()),)
         structures = self._structures(clean)
+        named = self._colour_with_name(clean)
+        if named:  # "CI 77288 / CHROMIUM": the colour index and what it is, one colourant
+            return ((0, len(clean), named, ()),)
         for parts in structures:  # a list written with slashes or "and": all parts known
             hits = [self._lookup_part(clean[i:j]) for i, j in parts]
             entries = [h.entry for h in hits if h]
-            if all(hits) and not has_brackets(clean) and self._distinct(entries) == len(hits):
+            plain = _BLEND_AND.sub(" ", clean)  # "A (and) B": a blend, not a bracket
+            if all(hits) and not has_brackets(plain) and self._distinct(entries) == len(hits):
                 return tuple((i, j, h, ()) for (i, j), h in zip(parts, hits, strict=True))
         split = self._split_run_together(clean)
         if split:  # "Glycerin Niacinamide": a lost comma or line break
@@ -340,6 +347,23 @@ class Matcher:
             return ((0, len(clean), hit, ()),)
         return ((0, len(clean), None, candidates),)
 
+    def _colour_with_name(self, clean: str) -> _Hit | None:
+        """The colour index of "CI 77288 / CHROMIUM" or "CI 19140/Yellow 5", else None.
+
+        EU labels print a colourant's CI number with its name or US name after a slash; the
+        name describes the CI number (CHROMIUM for chromium(III) oxide) and is not a second
+        ingredient, so reading it as one would report a banned element that is not there.
+        Exactly two parts, one a known CI number and the other no CI number.
+        """
+        parts = cut_outside_brackets(clean, _SLASH)
+        if len(parts) != 2:
+            return None
+        texts = [clean[i:j].strip() for i, j in parts]
+        colour = [bool(COLOUR_INDEX.match(name_keys(t)[0])) for t in texts]
+        if colour.count(True) != 1:
+            return None
+        return self.lookup(texts[colour.index(True)])
+
     def _lookup_part(self, part: str) -> _Hit | None:
         hit = self.lookup(part)
         if hit is None and ("(" in part or "[" in part):
@@ -358,10 +382,20 @@ class Matcher:
         named = [h.entry for h in hits if h]
         if not named or self._distinct(named) != 1:
             return None
-        rest = " ".join(clean[i:j] for (i, j), h in zip(parts, hits, strict=True) if h is None)
-        if COMPOUND_WORDS.search(name_key(rest)):
-            return None
-        return next(h for h in hits if h)
+        known = next(h for h in hits if h)
+        unknown = [clean[i:j] for (i, j), h in zip(parts, hits, strict=True) if h is None]
+        last = name_key(known.written).split(" ")[-1]
+        for rest in unknown:
+            # "Glycine Soja Oil/Soybean Oil": a common name ending in the same word as the
+            # INCI name (OIL, EXTRACT, STARCH ...) names the same thing; any other unknown
+            # part that reads like the rest of a compound ("Punica Granatum Fruit Ferment
+            # Extract" after "Lactobacillus") makes the item one unknown compound.
+            words = name_key(strip_brackets(rest)).split(" ")
+            if len(words) > 1 and words[-1] == last:
+                continue
+            if COMPOUND_WORDS.search(name_key(rest)):
+                return None
+        return known
 
     def _structures(self, clean: str) -> list[list[tuple[int, int]]]:
         """Candidate ways to cut ``clean`` into parts: slashes, backslashes, "and"."""

@@ -32,10 +32,21 @@ COMPOUND_WORDS = re.compile(
 )
 
 
+# A colour index with its lake or salt suffix: "CI 15850:1" is a lake of CI 15850, and the
+# knowledge base (like CosIng and Annex IV) has one entry for the colourant and its lakes.
+_LAKE = re.compile(r"^(C\s*[.,]?\s*[IiLl1|]\s*[.,]?\s*\d{5})\s*:\s*\d{1,2}$")
+
+
 @lru_cache(maxsize=1 << 16)
 def name_keys(text: str) -> tuple[str, str, str]:
-    """The name key (colour indexes read as ``CI nnnnn``), loose key and OCR fold of ``text``."""
-    key = colour_index_key(name_key(text))
+    """The name key (colour indexes read as ``CI nnnnn``), loose key and OCR fold of ``text``.
+
+    Examples:
+        >>> name_keys("CI 15850:1")[0], name_keys("C.I. 77891")[0]
+        ('CI 15850', 'CI 77891')
+    """
+    lake = _LAKE.match(text.strip())
+    key = colour_index_key(name_key(lake.group(1) if lake else text))
     loose = _NOT_ALNUM.sub("", key)
     return key, loose, ocr_fold(loose)
 
