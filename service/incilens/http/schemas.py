@@ -237,6 +237,12 @@ class SummaryModel(_Open):
     claims: list[dict[str, Any]]
     notable_actives: list[dict[str, Any]]
     concern_counts: dict[str, int]
+    product: dict[str, Any] | None = Field(
+        None,
+        description="The product type read from the text (application, areas, spray, "
+        "confidence, how, evidence) and the rules that depend on it (docs/TEXT.md). "
+        "Null only from an older server.",
+    )
     verdict: VerdictModel | None = Field(None, description="Null only from an older server.")
 
 
