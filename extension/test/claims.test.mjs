@@ -90,6 +90,7 @@ test("pageClaims reads the product around the list, never the list, reviews or o
       <p id="list">Aqua, Glycerin, Methylparaben, sans parfum</p>
       <section class="reviews"><p>Says silicone-free but feels greasy</p></section>
       <div data-comp="Recommendations"><p>Also try: alcohol-free toner</p></div>
+      <div data-test="product-reviews"><p>Not really fragrance-free</p></div>
     </div></main>
     <p>Free shipping</p>`);
   const list = doc.getElementById("list");

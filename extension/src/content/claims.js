@@ -118,9 +118,13 @@
     );
   }
 
+  /** Whether the element's id, class, aria-label or data-* values say it is about other things. */
   function elsewhere(el) {
-    const attrs = [el.id, typeof el.className === "string" ? el.className : "", el.getAttribute("data-comp"), el.getAttribute("aria-label")];
-    return attrs.some((a) => a && ELSEWHERE_RE.test(a));
+    for (const attr of el.attributes) {
+      const name = attr.name;
+      if ((name === "id" || name === "class" || name === "aria-label" || name.startsWith("data-")) && ELSEWHERE_RE.test(attr.value)) return true;
+    }
+    return false;
   }
 
   /** The part of the page about this product: the nearest ancestor of the list that holds its h1. */
