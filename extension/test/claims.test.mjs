@@ -13,7 +13,8 @@ const PICKS = [
   [["INCI free of nasties"], []],
   [["Lnci"], []],
   [["Vegan + cruelty free"], []], // "+" may start a "[+/-]" block
-  [["Apply to clean skin, morning and evening. Love it, no smell!"], ["Apply to clean skin, morning and evening", "Love it, no smell!"]],
+  [["Apply to clean skin, morning and evening. Love it, no smell!"], ["Love it, no smell!"]], // "clean" is never sent
+  [["Clean", "Clean beauty"], []],
   [["Freedom to glow"], []], // "free" only as a word
   [["A serum (paraben-free) for dull skin"], ["A serum paraben-free for dull skin"]], // brackets go: its line is one bracketed piece
   [["x".repeat(145) + " vegan"], []], // longer than 150 characters
@@ -95,7 +96,7 @@ test("pageClaims reads the product around the list, never the list, reviews or o
     <p>Free shipping</p>`);
   const list = doc.getElementById("list");
   const got = claims.pageClaims(list, list.textContent);
-  assert.deepEqual(got.snippets, ["Glow Cream, vegan", "Paraben-free", "Formulated without sulfates", "Clean"]);
+  assert.deepEqual(got.snippets, ["Glow Cream, vegan", "Paraben-free", "Formulated without sulfates"]);
   assert.deepEqual(got.unchecked.map((u) => u.claim), ["clean"]);
 });
 

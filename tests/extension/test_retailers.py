@@ -20,6 +20,7 @@ from tests.extension.harness import (
     marks_by_item,
     screenshot,
     text_of,
+    texts_of,
     wait_for,
     wait_for_marks,
 )
@@ -238,6 +239,13 @@ def test_other_sites_only_after_the_toolbar_button(ext: Extension) -> None:
     assert count(page, ".lead mark") == 0
     wait_for(popup, "#summary")
     assert "10 ingredients, 10 recognised" in text_of(popup, "#counts")
+    # Its labels, in French, read by the injected script: "sans parfum" and Parfum in the list.
+    assert count(page, ".labels mark") == 0
+    wait_for(popup, "#claims li")
+    assert texts_of(popup, "#claims li") == [
+        "Fragrance-free: contradicted, the list contains Parfum",
+        f"Silicone-free: {HOLDS}",
+    ], ext.browser
 
 
 def badge_claims(page: Page) -> list[str]:
@@ -266,7 +274,8 @@ CLAIMS: list[tuple[str, str, list[str]]] = [
         [
             f"consistent|Paraben-free: {HOLDS}",
             f"consistent|Sulfate-free: {HOLDS}",
-            "not_checkable|Clean: not a checkable claim, no rule says which ingredients it leaves out",
+            "not_checkable|Clean: not a checkable claim, "
+            "no rule says which ingredients it leaves out",
         ],
     ),
 ]

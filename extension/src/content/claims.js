@@ -12,7 +12,7 @@
  * claim text can never start a list. The service side is tested on the same texts
  * (extension/test/fixtures/claim-texts.json, tests/pipeline/test_page_claims.py).
  *
- * "Clean" names no ingredient; it is reported as not checkable, never judged.
+ * "Clean" names no ingredient; it is found here, reported as not checkable and never sent.
  *
  * Side-effect-only file: a classic content script and an ES module import alike
  * (globalThis.INCILENS.claims). Only reads the DOM.
@@ -24,8 +24,11 @@
 
   const LEAD = "Please note the page claims (";
   const LIMITS = Object.freeze({ snippets: 12, chars: 150, total: 1200, depth: 8 });
-  /** A snippet is kept only if it holds one of these (the service's claim words, and "clean"). */
-  const ANCHOR_RE = /(?:^|[^\p{L}\p{N}])(?:free|frei|vrij|v[eé]gan[oa]?|without|sans|ohne|sin|senza|sem|zonder|libre|exempt|zero|no|clean)(?![\p{L}\p{N}])|0\s?%/iu;
+  /**
+   * A snippet is sent only if it holds one of the words every claim the service checks holds.
+   * "Clean" is not sent: the service has nothing to check it against (see `uncheckable`).
+   */
+  const ANCHOR_RE = /(?:^|[^\p{L}\p{N}])(?:free|frei|vrij|v[eé]gan[oa]?|without|sans|ohne|sin|senza|sem|zonder|libre|exempt|zero|no)(?![\p{L}\p{N}])|0\s?%/iu;
   /**
    * Words a list header holds (the service's header anchors, in its folded form: lower case,
    * accents dropped, l/1/|/! read as i); a snippet holding one is dropped.
