@@ -150,7 +150,7 @@ extension: node_modules/.installed
 
 # Mozilla's linter on the Firefox build: warnings are reported, errors fail.
 extension-lint: extension
-	npx --no-install web-ext lint --source-dir dist/firefox --no-input
+	npx --no-install web-ext lint --source-dir dist/firefox --no-input --warnings-as-errors
 
 # The extension's pure logic under node --test (jsdom for the DOM parts).
 js-test: node_modules/.installed

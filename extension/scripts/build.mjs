@@ -42,10 +42,14 @@ const EXT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SHIPPED = ["manifest.json", "icons", "src"];
 export const GECKO_ID = "inci-lens@incilens.org";
 
-/** The Firefox manifest: background scripts beside the service worker, and the gecko settings. */
+/**
+ * The Firefox manifest: the service worker's module as a background script (Firefox runs
+ * `background.scripts` and would ignore `service_worker`, which `web-ext lint` warns about, so
+ * it is left out), and the gecko settings.
+ */
 export function firefoxManifest(chrome) {
   const m = structuredClone(chrome);
-  m.background = { scripts: [chrome.background.service_worker], service_worker: chrome.background.service_worker, type: "module" };
+  m.background = { scripts: [chrome.background.service_worker], type: "module" };
   delete m.minimum_chrome_version;
   m.browser_specific_settings = {
     gecko: {

@@ -8,6 +8,7 @@ await import("../src/shared/sites.js");
 await import("../src/content/finder.js");
 await import("../src/content/highlight.js");
 await import("../src/content/ui.js");
+await import("../src/content/claims.js");
 
 export const INCILENS = globalThis.INCILENS;
 export const SAMPLE_TEXT =

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -31,7 +32,7 @@ test("content scripts only on the supported retailers, with files that exist", (
 test("the Firefox manifest adds background scripts and gecko settings, nothing else", () => {
   const ff = firefoxManifest(manifest);
   assert.deepEqual(ff.background.scripts, [manifest.background.service_worker]);
-  assert.equal(ff.background.service_worker, manifest.background.service_worker);
+  assert.equal(ff.background.service_worker, undefined); // Firefox would ignore it; web-ext lint warns
   assert.match(ff.browser_specific_settings.gecko.id, /@/);
   assert.ok(Array.isArray(ff.browser_specific_settings.gecko.data_collection_permissions.required));
   const { background, browser_specific_settings, ...rest } = ff;
@@ -95,5 +96,36 @@ test("two builds of the same tree give the same zip bytes (fixed dates and order
   } finally {
     rmSync(first, { recursive: true, force: true });
     rmSync(second, { recursive: true, force: true });
+  }
+});
+
+function treeOf(dir, prefix = "") {
+  const out = new Map();
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) for (const [k, v] of treeOf(path, prefix + name + "/")) out.set(k, v);
+    else out.set(prefix + name, readFileSync(path));
+  }
+  return out;
+}
+
+test("make extension's own command, run twice from different folders, gives the same two zips", () => {
+  // The recipe `make extension` runs; this test runs that very command line.
+  const makefile = readFileSync(new URL("../Makefile", EXT), "utf8");
+  const recipe = makefile.split("\n").slice(makefile.split("\n").indexOf("extension: node_modules/.installed") + 1)[0].trim();
+  assert.equal(recipe, "node extension/scripts/build.mjs --out dist");
+  const root = new URL("../", EXT).pathname;
+  const outs = [mkdtempSync(join(tmpdir(), "incilens-make-a-")), mkdtempSync(join(tmpdir(), "incilens-make-b-"))];
+  try {
+    execFileSync(process.execPath, ["extension/scripts/build.mjs", "--out", outs[0]], { cwd: root, stdio: "pipe" });
+    execFileSync(process.execPath, [join(root, "extension/scripts/build.mjs"), "--out", outs[1]], { cwd: tmpdir(), stdio: "pipe" });
+    for (const browser of ["chrome", "firefox"]) {
+      const [a, b] = outs.map((out) => readFileSync(join(out, `incilens-${browser}.zip`)));
+      assert.ok(a.length > 10_000 && a.equals(b), `${browser}: the two zips differ`);
+      // The zip holds exactly the unpacked tree make extension writes beside it.
+      assert.deepEqual(unzip(a), treeOf(join(outs[0], browser)), browser);
+    }
+  } finally {
+    for (const out of outs) rmSync(out, { recursive: true, force: true });
   }
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { badgeFor, compactSummary, countConcerns } from "../src/background/summary.js";
+import { badgeFor, compactSummary, countConcerns, knownUnchecked } from "../src/background/summary.js";
 import { sampleReport } from "./helpers.mjs";
 
 test("countConcerns: moderate and high items, plus what matters to the profile, once each", () => {
@@ -34,4 +34,26 @@ test("compactSummary keeps what the popup shows", () => {
   );
   assert.deepEqual(s.flags.map((f) => f.id), ["fragrance", "fragrance_allergen", "sulfate_surfactant", "retinoid", "comedogenic", "pregnancy_caution", "photosensitising", "eu_restricted"]);
   assert.equal(s.reliability.level, "fair");
+});
+
+test("knownUnchecked keeps only the not-checkable claims the extension knows, once each", () => {
+  for (const bad of [undefined, null, "clean", {}, [null], [{ claim: "__proto__" }], [{ claim: "toString" }], [{ claim: "vegan" }]]) {
+    assert.deepEqual(knownUnchecked(bad), [], JSON.stringify(bad));
+  }
+  assert.deepEqual(knownUnchecked([{ claim: "clean", label: "<b>x</b>" }, { claim: "clean" }]), [{ claim: "clean", label: "Clean" }]);
+});
+
+test("compactSummary: the page's claims, contradicted first with the ingredient, then clean", () => {
+  const report = sampleReport();
+  report.summary.claims = [
+    { claim: "vegan", label: "Vegan", verdict: "consistent", items: [] },
+    { claim: "sulfate_free", label: "Sulfate-free", verdict: "contradicted", items: [{ name: "Sodium Lauryl Sulfate", position: 6 }] },
+  ];
+  const claims = compactSummary(report, [{ claim: "clean" }]).claims;
+  assert.deepEqual(claims.map((c) => [c.claim, c.verdict, c.items]), [
+    ["sulfate_free", "contradicted", ["Sodium Lauryl Sulfate"]],
+    ["vegan", "consistent", []],
+    ["clean", "not_checkable", []],
+  ]);
+  assert.deepEqual(compactSummary(sampleReport()).claims, []);
 });

@@ -20,6 +20,7 @@ from tests.extension.harness import (
     marks_by_item,
     screenshot,
     text_of,
+    texts_of,
     wait_for,
     wait_for_marks,
 )
@@ -238,3 +239,71 @@ def test_other_sites_only_after_the_toolbar_button(ext: Extension) -> None:
     assert count(page, ".lead mark") == 0
     wait_for(popup, "#summary")
     assert "10 ingredients, 10 recognised" in text_of(popup, "#counts")
+    # Its labels, in French, read by the injected script: "sans parfum" and Parfum in the list.
+    assert count(page, ".labels mark") == 0
+    wait_for(popup, "#claims li")
+    assert texts_of(popup, "#claims li") == [
+        "Fragrance-free: contradicted, the list contains Parfum",
+        f"Silicone-free: {HOLDS}",
+    ], ext.browser
+
+
+def badge_claims(page: Page) -> list[str]:
+    return list(
+        page.evaluate(
+            "() => [...document.querySelector('.incilens-badge-host').shadowRoot"
+            ".querySelectorAll('.claim')].map(p => `${p.dataset.verdict}|${p.textContent}`)"
+        )
+    )
+
+
+HOLDS = "holds, nothing in the recognised list contradicts it"
+# (fixture, where its claims are printed, the claim lines in the badge and the popup)
+CLAIMS: list[tuple[str, str, list[str]]] = [
+    (
+        "target",  # bullets beside the list; a review saying "silicone-free" is not the product's
+        "[data-test='item-details-highlights']",
+        [
+            "contradicted|Paraben-free: contradicted, the list contains Propylparaben",
+            f"consistent|Sulfate-free: {HOLDS}",
+        ],
+    ),
+    (
+        "sephora",  # inside the list's own panel: "Clean at Sephora is formulated without ..."
+        "#ingredients",
+        [
+            f"consistent|Paraben-free: {HOLDS}",
+            f"consistent|Sulfate-free: {HOLDS}",
+            "not_checkable|Clean: not a checkable claim, "
+            "no rule says which ingredients it leaves out",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "where", "expected"), CLAIMS, ids=[c[0] for c in CLAIMS])
+def test_the_pages_claims_are_checked_against_the_list(
+    ext: Extension, name: str, where: str, expected: list[str]
+) -> None:
+    page = ext.open(name)
+    wait_for_marks(page)
+    assert badge_claims(page) == expected, ext.browser
+    # The claims are read, never marked: marks only wrap the list's items.
+    items = next(r for r in RETAILERS if r[0] == name)
+    assert marks_by_item(page) == items[2], ext.browser
+    assert_only_inside(page, items[1])
+    marked = page.evaluate(
+        """(sel) => [...document.querySelectorAll(sel + ' mark')].map(m => m.textContent)
+               .filter(t => /free|without|clean|vegan/i.test(t))""",
+        where,
+    )
+    assert marked == [], ext.browser
+    tab, state = ext.tab_state(PAGES[name], until=lambda s: s["status"] == "done")
+    assert [f"{c['verdict']}|{c['text']}" for c in state["summary"]["claims"]] == expected
+    popup = ext.popup(tab)
+    wait_for(popup, "#claims li")
+    shown = popup.evaluate(
+        "() => [...document.querySelectorAll('#claims li')]"
+        ".map(li => `${li.dataset.verdict}|${li.textContent}`)"
+    )
+    assert shown == expected, ext.browser

@@ -72,7 +72,7 @@ async function setTabState(tabId, state) {
   }
 }
 
-async function analyzeForTab(tabId, url, text) {
+async function analyzeForTab(tabId, url, text, unchecked) {
   const options = await loadOptions(ext.storage.sync);
   const host = hostOf(url);
   if (!siteEnabled(options, host)) return fail("site_disabled", "INCI Lens is switched off on this site.");
@@ -88,7 +88,7 @@ async function analyzeForTab(tabId, url, text) {
     report = reply.data;
     cacheSet(key, report);
   }
-  await setTabState(tabId, { status: "done", url, host, serverUrl: options.serverUrl, summary: compactSummary(report) });
+  await setTabState(tabId, { status: "done", url, host, serverUrl: options.serverUrl, summary: compactSummary(report, unchecked) });
   return ok(report);
 }
 
@@ -193,7 +193,7 @@ async function route(msg, sender) {
     }
     case MSG.CS_BG_ANALYZE_TEXT:
       if (typeof msg.text !== "string" || !msg.text.trim()) return fail("bad_input", "No text.");
-      return analyzeForTab(sender.tab.id, sender.url, msg.text);
+      return analyzeForTab(sender.tab.id, sender.url, msg.text, msg.unchecked);
     case MSG.CS_BG_REPORT_STATE: {
       if (msg.status === "not_found") {
         await setTabState(sender.tab.id, { status: "not_found", url: sender.url, host: hostOf(sender.url) });

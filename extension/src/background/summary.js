@@ -2,7 +2,19 @@
  * What the toolbar badge and the popup show, derived from a report. Pure.
  */
 
+import "../content/claims.js";
+
 const CONCERNING = new Set(["moderate", "high"]);
+const { claimLines } = globalThis.INCILENS.claims;
+/** The only claims the content script may report as not checkable, with their labels. */
+const UNCHECKABLE = { clean: "Clean" };
+
+/** The content script's not-checkable claims, kept only when they are ones we know. */
+export function knownUnchecked(list) {
+  if (!Array.isArray(list)) return [];
+  const ids = [...new Set(list.map((u) => u && u.claim).filter((id) => Object.hasOwn(UNCHECKABLE, id)))];
+  return ids.map((claim) => ({ claim, label: UNCHECKABLE[claim] }));
+}
 
 /**
  * The number of concerns: ingredients rated moderate or high, plus those that matter to the
@@ -36,8 +48,11 @@ export function badgeFor(state) {
   }
 }
 
-/** A compact summary of a report for the popup (kept in session storage per tab). */
-export function compactSummary(report) {
+/**
+ * A compact summary of a report for the popup (kept in session storage per tab). `unchecked`:
+ * the page's claims that cannot be checked ("clean"), from the content script.
+ */
+export function compactSummary(report, unchecked = []) {
   const s = report.summary || {};
   const counts = s.counts || {};
   const flags = (s.flags || [])
@@ -56,5 +71,6 @@ export function compactSummary(report) {
       .map((i) => ({ name: (i.ingredient && i.ingredient.display_name) || i.text, concern: i.concern })),
     forYou: (s.for_you || []).map((g) => ({ title: g.title, why: g.why, items: (g.items || []).map((i) => i.name) })),
     flags,
+    claims: claimLines(s.claims, knownUnchecked(unchecked)).map(({ claim, label, verdict, items, text }) => ({ claim, label, verdict, items, text })),
   };
 }

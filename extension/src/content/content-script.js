@@ -11,7 +11,7 @@
 
   const { MSG, isMessage } = ns.messages;
   const ext = ns.ext;
-  const { finder, highlight, ui, sites } = ns;
+  const { finder, highlight, ui, sites, claims } = ns;
   const doc = root.document;
   const DEBOUNCE_MS = 400;
   const OPEN_DELAY_MS = 250;
@@ -91,23 +91,28 @@
       if (state.current && state.current.element === found.element && state.current.text === found.text) return;
       clear();
       const model = found.element ? highlight.textModel(found.element) : { text: found.text, segments: [] };
-      const sentKey = model.text;
+      // The product's claims near the list go first, in lines the service's parser never reads
+      // as items; the report's offsets are moved back onto the list's text (claims.js).
+      const pageClaims = claims.pageClaims(found.element, model.text);
+      const sent = claims.compose(pageClaims.snippets, model.text);
+      const sentKey = sent.text;
       state.lastSent = sentKey;
-      const reply = await send({ type: MSG.CS_BG_ANALYZE_TEXT, text: model.text, url: root.location.href, rule: found.rule });
+      const reply = await send({ type: MSG.CS_BG_ANALYZE_TEXT, text: sent.text, unchecked: pageClaims.unchecked, url: root.location.href, rule: found.rule });
       if (!reply || !reply.ok || state.lastSent !== sentKey || !state.enabled) {
         // Server down, slow or refusing: the service worker shows it in the badge and popup;
         // the page stays untouched. Mark this text as handled so the observer does not loop.
         state.current = { element: found.element, text: found.element ? found.element.textContent : found.text, handle: null, badge: null, report: null };
         return;
       }
-      const report = reply.data;
+      const report = { ...reply.data, ingredients: claims.shiftItems(reply.data.ingredients, sent.offset) };
+      const claimLines = claims.claimLines((report.summary || {}).claims, pageClaims.unchecked);
       const current = { element: found.element, text: found.element ? found.element.textContent : found.text, handle: null, badge: null, report };
       if (found.element && found.element.isConnected && found.element.textContent === found.text) {
         withoutObserver(() => {
           const fresh = highlight.textModel(found.element); // the page may have moved on meanwhile
           if (fresh.text !== model.text) return;
           current.handle = highlight.applyHighlights(fresh, report.ingredients || [], { document: doc, describe: (item) => ui.describe(item, report) });
-          current.badge = ui.createBadge(doc, report);
+          current.badge = ui.createBadge(doc, report, { claims: claimLines });
           const anchor = ui.badgeAnchor(found.element, (el) => root.getComputedStyle(el).display);
           anchor.parentNode.insertBefore(current.badge, anchor);
         });

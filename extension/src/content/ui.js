@@ -35,6 +35,7 @@ p { margin: 4px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
 .muted { color: #667085; font-size: 12px; }
 .badge { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2939; background: #f9fafb;
   border: 1px solid #d0d5dd; border-left: 4px solid #166552; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
+.claim.v-contradicted { color: #b42318; font-weight: 600; } .claim.v-not_checkable { color: #667085; }
 .badge strong { font-weight: 700; } .chips { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 4px; }
 `;
 
@@ -250,7 +251,8 @@ p { margin: 4px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
   }
 
   /** The summary badge placed beside the list. */
-  function createBadge(doc, report) {
+  /** The summary badge; `options.claims` are the page's claim lines (claims.claimLines). */
+  function createBadge(doc, report, options = {}) {
     const { host, shadow } = shadowHost(doc, null);
     host.className = "incilens-badge-host";
     const s = report.summary || {};
@@ -266,6 +268,9 @@ p { margin: 4px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
     box.appendChild(chips);
     for (const group of s.for_you || []) {
       box.appendChild(h(doc, "p", { className: "for-you", text: forYouLine(group) }));
+    }
+    for (const line of options.claims || []) {
+      box.appendChild(h(doc, "p", { className: `claim v-${line.verdict}`, "data-verdict": line.verdict, text: line.text }));
     }
     const unknown = (counts.unrecognised_items || []).map((i) => i.name);
     if (unknown.length) box.appendChild(h(doc, "p", { className: "unrecognised muted", text: "Not recognised: " + unknown.join(", ") }));

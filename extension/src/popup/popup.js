@@ -26,18 +26,19 @@ function setStatus(text, isError) {
   el.classList.toggle("error", Boolean(isError));
 }
 
-function list(parentId, heading, entries) {
+function list(parentId, heading, entries, decorate) {
   const parent = $(parentId);
   parent.replaceChildren();
   if (!entries.length) return;
   const h3 = document.createElement("h3");
   h3.textContent = heading;
   const ul = document.createElement("ul");
-  for (const entry of entries) {
+  entries.forEach((entry, i) => {
     const li = document.createElement("li");
     li.textContent = entry;
+    if (decorate) decorate(li, i);
     ul.appendChild(li);
-  }
+  });
   parent.append(h3, ul);
 }
 
@@ -62,6 +63,8 @@ function renderSummary(summary, items) {
   list("for-you", "For you", summary.forYou.map((g) => (g.items.length ? `${g.title}: ${g.items.join(", ")}` : `${g.title}. ${g.why || ""}`.trim())));
   list("worst", "Worth a look", summary.worst.map((w) => `${w.name} (${w.concern})`));
   list("flags", "Flags", summary.flags.map((f) => `${f.label}: ${f.items.join(", ")}`));
+  // The page's claims checked against the list, contradicted first ("clean": not checkable).
+  list("claims", "The page's claims", (summary.claims || []).map((c) => c.text), (li, i) => li.setAttribute("data-verdict", summary.claims[i].verdict));
   $("unrecognised").hidden = !summary.unrecognised.length;
   $("unrecognised").textContent = "Not recognised: " + summary.unrecognised.join(", ");
   const rel = summary.reliability;
