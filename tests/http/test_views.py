@@ -48,8 +48,15 @@ def test_the_compact_report_keeps_everything_but_the_records_and_copies(app: Fla
     full = analyse(app, "").get_json()
     compact = analyse(app, "?view=compact").get_json()
     assert compact["lists"] == full["lists"]
-    assert {k: v for k, v in compact["summary"].items() if k != "flags"} == {
-        k: v for k, v in full["summary"].items() if k != "flags"
+    assert {k: v for k, v in compact["summary"].items() if k not in ("flags", "product")} == {
+        k: v for k, v in full["summary"].items() if k not in ("flags", "product")
+    }
+    # The product type's rules leave out the annex limits they quote; nothing else.
+    whole_rules = full["summary"]["product"]["rules"]
+    assert any("limits" in rule for rule in whole_rules)
+    assert compact["summary"]["product"] == {
+        **full["summary"]["product"],
+        "rules": [{k: v for k, v in rule.items() if k != "limits"} for rule in whole_rules],
     }
     # The flags' entries leave out the texts their records hold, and nothing else.
     records = {i["position"]: i["ingredient"] for i in full["ingredients"] if i["ingredient"]}

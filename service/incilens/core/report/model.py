@@ -139,6 +139,14 @@ _COMPACT_MATCH = ("method", "score", "matched_name")
 _RECORD_TEXTS = frozenset({"reason", "max_concentration", "product_type", "condition", "warnings"})
 
 
+def _slim_product(product: Finding | None) -> Finding | None:
+    """The product type with its rules' annex ``limits`` left out (each record's ``eu`` rows)."""
+    if product is None or not product.get("rules"):
+        return product
+    rules = [{k: v for k, v in rule.items() if k != "limits"} for rule in product["rules"]]
+    return {**product, "rules": rules}
+
+
 def _slim_flag(flag: Finding) -> dict[str, Any]:
     """A flag whose item entries (lists of mappings with a ``position``) lose the record texts."""
     out: dict[str, Any] = {}
@@ -229,7 +237,8 @@ class Summary:
 
         ``compact``: the flags' item entries leave out the texts their records hold (the
         reason, and an annex row's limits and warnings); each keeps its place, name, source and
-        short keys (annex, ref, status, ratings).
+        short keys (annex, ref, status, ratings). The product type's rules leave out the annex
+        ``limits`` they quote (their ``text`` says what applies).
         """
         return {
             "counts": self.counts.to_dict(),
@@ -239,7 +248,7 @@ class Summary:
             "claims": list(self.claims),
             "notable_actives": list(self.notable_actives),
             "concern_counts": dict(self.concern_counts),
-            "product": self.product,
+            "product": _slim_product(self.product) if compact else self.product,
             "verdict": dict(self.verdict) if self.verdict is not None else None,
         }
 
