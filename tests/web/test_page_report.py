@@ -262,7 +262,9 @@ def test_cards_load_their_record_once_and_survive_a_failed_load(
         paste(page, server)
     report = answer.value.json()
     assert all(
-        "functions" not in item["ingredient"] for item in report["ingredients"] if item["ingredient"]
+        "functions" not in item["ingredient"]
+        for item in report["ingredients"]
+        if item["ingredient"]
     )
     records: list[str] = []
     page.on("request", lambda r: records.append(r.url) if "/v1/ingredients/" in r.url else None)
