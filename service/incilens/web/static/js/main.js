@@ -8,6 +8,7 @@ import {
 } from "./profile.js";
 import { concernPositions, openRow, renderRows, renderSummary } from "./report.js";
 import { decodeShare, encodeShare } from "./share.js";
+import { PROFILE_FILE_NAME, profileFromFile, profileToFile } from "./profile-file.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("app");
@@ -25,6 +26,7 @@ const el = {
   photoZoom: $("photo-zoom"), reportBody: $("report-body"),
   onlyMine: $("only-mine"), rows: $("rows"), rowsCount: $("rows-count"),
   skipToRows: $("skip-to-rows"), rowsTitle: $("rows-title"),
+  profileExport: $("profile-export"), profileImport: $("profile-import"), profileNotes: $("profile-file-notes"),
 };
 
 const allowed = allowedValues(el.profileForm);
@@ -263,6 +265,46 @@ const profileChanged = debounce(() => {
   reanalyze();
 }, 400);
 
+/** The profile as a file the extension's options can load too (see profile-file.js). */
+function exportProfile() {
+  const blob = new Blob([profileToFile(readForm(el.profileForm))], { type: "application/json" });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = PROFILE_FILE_NAME;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  say(`Your profile was saved as ${PROFILE_FILE_NAME}. Load it here or in the INCI Lens extension's options.`);
+}
+
+function showProfileNotes(notes) {
+  el.profileNotes.replaceChildren(...notes.map((n) => {
+    const li = document.createElement("li");
+    li.textContent = n;
+    return li;
+  }));
+  el.profileNotes.hidden = !notes.length;
+}
+
+async function importProfile(file) {
+  let read;
+  try {
+    read = profileFromFile(await file.text(), allowed);
+  } catch (e) {
+    showProfileNotes([]);
+    showError(e.name === "ProfileFileError" ? `“${file.name}” could not be loaded: ${e.message}` : "The file could not be read.");
+    return;
+  }
+  clearError();
+  writeForm(el.profileForm, read.profile);
+  showProfileNotes(read.notes);
+  profileChanged();
+  say(read.notes.length ? `Profile loaded from “${file.name}”, with ${read.notes.length} ${read.notes.length === 1 ? "part" : "parts"} left out (listed under the buttons).` : `Profile loaded from “${file.name}”.`);
+}
+
 // -- share links ---------------------------------------------------------------------------
 async function share() {
   if (!state.last || state.last.kind !== "text") return;
@@ -339,6 +381,12 @@ el.profileClear.addEventListener("click", () => {
   writeForm(el.profileForm, EMPTY_PROFILE);
   profileChanged();
   say("Your profile was removed from this browser.");
+});
+el.profileExport.addEventListener("click", exportProfile);
+el.profileImport.addEventListener("change", () => {
+  const file = el.profileImport.files && el.profileImport.files[0];
+  el.profileImport.value = "";
+  if (file) importProfile(file);
 });
 el.onlyMine.addEventListener("change", applyFilter);
 el.skipToRows.addEventListener("click", (e) => {
