@@ -26,7 +26,7 @@ const el = {
   photoZoom: $("photo-zoom"), reportBody: $("report-body"),
   onlyMine: $("only-mine"), rows: $("rows"), rowsCount: $("rows-count"),
   skipToRows: $("skip-to-rows"), rowsTitle: $("rows-title"),
-  profileExport: $("profile-export"), profileImport: $("profile-import"), profileNotes: $("profile-file-notes"),
+  avoidUnknown: $("p-avoid-unknown"), profileExport: $("profile-export"), profileImport: $("profile-import"), profileNotes: $("profile-file-notes"),
 };
 
 const allowed = allowedValues(el.profileForm);
@@ -121,6 +121,7 @@ function showReport(report, kind, { moveFocus = true } = {}) {
     renderPhoto({ frame: el.photoFrame, caption: el.photoCaption, zoom: el.photoZoom }, state.photoUrl, report, openItem);
   }
   renderRows(el.rows, report, { loadRecord });
+  showUnknownTerms(report);
   el.rows.closest("section").hidden = !report.ingredients.length;
   el.skipToRows.hidden = !report.ingredients.length;
   el.skipToRows.textContent = `Go to the ${report.ingredients.length} ${report.ingredients.length === 1 ? "ingredient" : "ingredients"}`;
@@ -134,6 +135,16 @@ function showReport(report, kind, { moveFocus = true } = {}) {
     el.reportTitle.scrollIntoView({ block: "start", behavior: "instant" });
     el.reportTitle.focus({ preventScroll: true });
   }
+}
+
+/** Under the avoid field: the terms the last report did not understand, by name. */
+function showUnknownTerms(report) {
+  const finding = (report.summary.for_you || []).find((f) => f.id === "avoid_unknown");
+  const terms = finding ? finding.terms || [] : [];
+  el.avoidUnknown.hidden = !terms.length;
+  el.avoidUnknown.textContent = terms.length
+    ? `Not understood, so not checked: ${terms.join(", ")}. Check the spelling, or use an everyday word from the list above or the ingredient's INCI name.`
+    : "";
 }
 
 function applyFilter() {
