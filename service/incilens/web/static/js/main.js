@@ -26,7 +26,8 @@ const el = {
   photoZoom: $("photo-zoom"), reportBody: $("report-body"),
   onlyMine: $("only-mine"), rows: $("rows"), rowsCount: $("rows-count"),
   skipToRows: $("skip-to-rows"), rowsTitle: $("rows-title"),
-  avoidUnknown: $("p-avoid-unknown"), profileExport: $("profile-export"), profileImport: $("profile-import"), profileNotes: $("profile-file-notes"),
+  readEdit: $("read-edit"), readEditForm: $("read-edit-form"), readText: $("read-text"),
+  shareLabel: $("share-label"), avoidUnknown: $("p-avoid-unknown"), profileExport: $("profile-export"), profileImport: $("profile-import"), profileNotes: $("profile-file-notes"),
 };
 
 const allowed = allowedValues(el.profileForm);
@@ -125,8 +126,16 @@ function showReport(report, kind, { moveFocus = true } = {}) {
   el.rows.closest("section").hidden = !report.ingredients.length;
   el.skipToRows.hidden = !report.ingredients.length;
   el.skipToRows.textContent = `Go to the ${report.ingredients.length} ${report.ingredients.length === 1 ? "ingredient" : "ingredients"}`;
-  el.share.hidden = kind !== "text";
+  // A photo's report is shared as the text read from it (never the photo), and that text can be
+  // corrected and analysed again.
+  const readText = kind === "image" && report.ocr && report.ocr.text && report.ocr.text.trim() ? report.ocr.text : "";
+  el.share.hidden = kind !== "text" && !readText;
   el.shareBox.hidden = true;
+  el.readEdit.hidden = !readText;
+  if (readText && moveFocus) {
+    el.readText.value = readText;
+    el.readEdit.open = !report.list_found || Boolean(report.summary.counts.unrecognised);
+  }
   applyFilter();
   const n = report.summary.counts.items;
   say(report.list_found ? `Report ready: ${n} ${n === 1 ? "ingredient" : "ingredients"}.` : "No ingredient list was found.");
@@ -317,20 +326,33 @@ async function importProfile(file) {
 }
 
 // -- share links ---------------------------------------------------------------------------
+/** What a share link carries: the pasted text, or the text read from the photo. */
+function sharedText() {
+  if (!state.last) return null;
+  if (state.last.kind === "text") return state.last.text;
+  const ocr = state.report && state.report.ocr;
+  return ocr && ocr.text && ocr.text.trim() ? ocr.text : null;
+}
+
 async function share() {
-  if (!state.last || state.last.kind !== "text") return;
-  const hash = await encodeShare(state.last.text);
+  const text = sharedText();
+  if (text === null) return;
+  const photo = state.last.kind === "image";
+  el.shareLabel.textContent = photo
+    ? "Link to this analysis (the text read from your photo travels in the link; the photo and your profile do not)"
+    : "Link to this analysis (the text travels in the link; your profile does not)";
+  const hash = await encodeShare(text);
   const url = `${window.location.origin}${window.location.pathname}${hash}`;
   history.replaceState(null, "", hash);
   el.shareUrl.value = url;
   el.shareBox.hidden = false;
   try {
     await navigator.clipboard.writeText(url);
-    say("Link copied. It holds the list, not your profile.");
+    say(photo ? "Link copied. It holds the text read from your photo, not the photo or your profile." : "Link copied. It holds the list, not your profile.");
   } catch {
     el.shareUrl.focus();
     el.shareUrl.select();
-    say("Copy the link from the box below. It holds the list, not your profile.");
+    say(photo ? "Copy the link from the box below. It holds the text read from your photo, not the photo or your profile." : "Copy the link from the box below. It holds the list, not your profile.");
   }
 }
 
@@ -407,6 +429,18 @@ el.skipToRows.addEventListener("click", (e) => {
   el.rowsTitle.focus({ preventScroll: true });
 });
 el.share.addEventListener("click", share);
+el.readEditForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = el.readText.value;
+  if (!text.trim()) {
+    showError("The corrected text is empty. Type the list as the pack prints it, or take the photo again.");
+    el.readText.focus();
+    return;
+  }
+  // From here on it is a text analysis: it can be shared and edited in the paste box.
+  el.text.value = text;
+  analyzeTheText(text);
+});
 el.clear.addEventListener("click", startOver);
 window.addEventListener("hashchange", openSharedLink);
 

@@ -29,6 +29,37 @@ export function cropOf(boxes, width, height) {
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }
 
+export const TAP_SLOP = 16; // CSS pixels around an outline that still select it
+
+/** Distance from (x, y) to the axis-aligned bounds of `quad`; 0 inside. */
+export function distanceToQuad(quad, x, y) {
+  const xs = quad.map((p) => p[0]);
+  const ys = quad.map((p) => p[1]);
+  const dx = Math.max(Math.min(...xs) - x, 0, x - Math.max(...xs));
+  const dy = Math.max(Math.min(...ys) - y, 0, y - Math.max(...ys));
+  return Math.hypot(dx, dy);
+}
+
+/** The position of the item whose outline is nearest to a click (screen coordinates), or null. */
+function nearestOutline(svg, items, clientX, clientY) {
+  const ctm = svg.getScreenCTM();
+  if (!ctm) return null;
+  const point = new DOMPoint(clientX, clientY).matrixTransform(ctm.inverse());
+  const slop = TAP_SLOP / Math.abs(ctm.a || 1); // CSS pixels in photo pixels
+  let best = null;
+  let bestDistance = Infinity;
+  for (const item of items) {
+    for (const quad of item.ocr.boxes) {
+      const d = distanceToQuad(quad, point.x, point.y);
+      if (d < bestDistance) {
+        best = item.position;
+        bestDistance = d;
+      }
+    }
+  }
+  return bestDistance <= slop ? best : null;
+}
+
 function place(frame, canvas, view, width, height) {
   frame.style.aspectRatio = `${view.w} / ${view.h}`;
   canvas.style.width = `${(width / view.w) * 100}%`;
@@ -68,7 +99,6 @@ export function renderPhoto({ frame, caption, zoom }, url, report, onOpen) {
     for (const quad of item.ocr.boxes) {
       group.append(s("polygon", { points: quad.map(([x, y]) => `${x},${y}`).join(" ") }));
     }
-    group.addEventListener("click", () => onOpen(item.position));
     group.addEventListener("keydown", (e) => {
       if (e.key === "Enter" || e.key === " ") {
         e.preventDefault();
@@ -77,6 +107,12 @@ export function renderPhoto({ frame, caption, zoom }, url, report, onOpen) {
     });
     svg.append(group);
   }
+  // A click or tap opens the nearest outline within TAP_SLOP CSS pixels, so the thin outlines
+  // of a phone-sized photo (often under 10 px tall) are as easy to hit as a 24 px target.
+  svg.addEventListener("click", (e) => {
+    const position = nearestOutline(svg, boxed, e.clientX, e.clientY);
+    if (position !== null) onOpen(position);
+  });
   const canvas = h("div", { class: "photo-canvas" }, img, svg);
   frame.append(canvas);
   const whole = { x: 0, y: 0, w: width, h: height };
@@ -100,7 +136,7 @@ export function renderPhoto({ frame, caption, zoom }, url, report, onOpen) {
   frame.hidden = false;
   caption.replaceChildren(
     boxed.length
-      ? `${boxed.length} of ${report.ingredients.length} ingredients are outlined; colours follow the concern level and dashed outlines were hard to read. Select an outline to open that ingredient.`
+      ? `${boxed.length} of ${report.ingredients.length} ingredients are outlined; colours follow the concern level and dashed outlines were hard to read. Select an outline to open that ingredient (a tap near a thin outline selects it too).`
       : "No ingredient could be placed on the photo.",
   );
   if (boxed.length) caption.append(h("ul", { class: "legend", "aria-label": "Colour key" },
