@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from tests.web.test_page_navigation import axe_violations
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("tesseract")]
 
 SLOP = 16  # photo.js TAP_SLOP, in CSS pixels
+GLYPHS = {"concern-high": "▲", "concern-moderate": "◆"}
+WIDTHS = {"concern-high": "4.5px", "concern-moderate": "3.5px"}
 
 
 def wait_report(page: Any) -> None:
@@ -124,3 +127,35 @@ def test_phone_photo_taps_share_and_correction(page: Any, server: LiveServer) ->
     page.click("#read-submit")
     page.locator("#error").wait_for(state="visible")
     assert "empty" in page.locator("#error-text").inner_text()
+
+
+def test_outlines_carry_concern_by_weight_and_glyph(
+    page: Any, server: LiveServer, tmp_path: Path
+) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    label = tmp_path / "label.png"
+    image = Image.new("RGB", (1500, 260), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 44)
+    draw.text((30, 40), "Ingredients: Aqua, Glycerin, Retinol,", fill="black", font=font)
+    draw.text((30, 130), "Phenoxyethanol, Parfum, Squalane.", fill="black", font=font)
+    image.save(label)
+    page.goto(server.url + "/")
+    page.set_input_files("#photo-file", str(label))
+    wait_report(page)
+    shapes = page.evaluate(
+        """[...document.querySelectorAll('#photo-frame svg g.outline')].map(g => [
+            [...g.classList].find(c => c.startsWith('concern-')),
+            g.querySelector('.glyph')?.textContent || '',
+            getComputedStyle(g.querySelector('polygon')).strokeWidth])"""
+    )
+    seen = {concern for concern, _, _ in shapes}
+    assert "concern-moderate" in seen and seen - set(GLYPHS), shapes
+    for concern, glyph, width in shapes:
+        assert glyph == GLYPHS.get(concern, ""), (concern, glyph)
+        assert width == WIDTHS.get(concern, "1.75px"), (concern, width)
+    caption = page.locator("#photo-caption").inner_text()
+    assert "▲" in caption and "◆" in caption
+    assert axe_violations(page) == []
+    snap(page, "photo-outline-shapes")

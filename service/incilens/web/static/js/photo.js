@@ -29,6 +29,23 @@ export function cropOf(boxes, width, height) {
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }
 
+/** The shape beside an outline of high or moderate concern (the legend says which is which). */
+export const GLYPHS = Object.freeze({ high: "▲", moderate: "◆" });
+
+/** A glyph left of the quad's first corner, as tall as the word. */
+function glyphFor(quad, glyph) {
+  const xs = quad.map((p) => p[0]);
+  const ys = quad.map((p) => p[1]);
+  const size = Math.max(8, Math.max(...ys) - Math.min(...ys));
+  return s("text", {
+    class: "glyph",
+    x: Math.max(0, Math.min(...xs) - size * 1.05),
+    y: Math.max(...ys) - size * 0.1,
+    "font-size": size,
+    "aria-hidden": "true",
+  }, glyph);
+}
+
 export const TAP_SLOP = 16; // CSS pixels around an outline that still select it
 
 /** Distance from (x, y) to the axis-aligned bounds of `quad`; 0 inside. */
@@ -99,6 +116,7 @@ export function renderPhoto({ frame, caption, zoom }, url, report, onOpen) {
     for (const quad of item.ocr.boxes) {
       group.append(s("polygon", { points: quad.map(([x, y]) => `${x},${y}`).join(" ") }));
     }
+    if (GLYPHS[item.concern]) group.append(glyphFor(item.ocr.boxes[0], GLYPHS[item.concern]));
     group.addEventListener("keydown", (e) => {
       if (e.key === "Enter" || e.key === " ") {
         e.preventDefault();
@@ -136,10 +154,10 @@ export function renderPhoto({ frame, caption, zoom }, url, report, onOpen) {
   frame.hidden = false;
   caption.replaceChildren(
     boxed.length
-      ? `${boxed.length} of ${report.ingredients.length} ingredients are outlined; colours follow the concern level and dashed outlines were hard to read. Select an outline to open that ingredient (a tap near a thin outline selects it too).`
+      ? `${boxed.length} of ${report.ingredients.length} ingredients are outlined; colours follow the concern level, ▲ and the thickest outline mark high concern, ◆ and a thick outline moderate, and dashed outlines were hard to read. Select an outline to open that ingredient (a tap near a thin outline selects it too).`
       : "No ingredient could be placed on the photo.",
   );
   if (boxed.length) caption.append(h("ul", { class: "legend", "aria-label": "Colour key" },
-    ["high", "moderate", "low", "none", "unknown"].map((level) => h("li", null, h("span", { class: ["badge", `concern-${level}`] }, CONCERN_WORDS[level])))));
+    ["high", "moderate", "low", "none", "unknown"].map((level) => h("li", null, h("span", { class: ["badge", `concern-${level}`] }, GLYPHS[level] ? `${GLYPHS[level]} ` : "", CONCERN_WORDS[level])))));
   return boxed.length;
 }
