@@ -76,6 +76,23 @@ def test_phone_photo_taps_share_and_correction(page: Any, server: LiveServer) ->
     page.mouse.click(x, y)
     assert page.locator(f"#item-{position} details").get_attribute("open") is not None
 
+    # The outlines are one Tab stop; arrow keys, Home and End move between them.
+    groups = page.locator("#photo-frame svg g.outline")
+    count = groups.count()
+    assert count > 3
+    assert page.locator('#photo-frame svg g.outline[tabindex="0"]').count() == 1
+    focused = "document.activeElement.closest('g.outline')?.dataset.position || null"
+    groups.first.focus()
+    first = page.evaluate(focused)
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(focused) == groups.nth(1).get_attribute("data-position")
+    page.keyboard.press("End")
+    assert page.evaluate(focused) == groups.nth(count - 1).get_attribute("data-position")
+    page.keyboard.press("Home")
+    assert page.evaluate(focused) == first
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) is None  # Tab leaves the photo at once
+
     # The read text can be corrected: the editor holds what OCR read.
     edit = page.locator("#read-edit")
     assert edit.is_visible()

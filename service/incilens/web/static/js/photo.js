@@ -101,14 +101,14 @@ export function renderPhoto({ frame, caption, zoom }, url, report, onOpen) {
   const svg = s("svg", {
     viewBox: `0 0 ${width} ${height}`,
     preserveAspectRatio: "none",
-    role: "group",
-    "aria-label": "Outlined ingredients: select one to open its card",
+    role: "toolbar",
+    "aria-label": "Outlined ingredients: arrow keys move between them, Enter opens one's card",
   });
   for (const item of boxed) {
     const label = `${nameOf(item)}: ${CONCERN_WORDS[item.concern] || item.concern}${item.ocr.low_confidence ? ", hard to read" : ""}. Open its card.`;
     const group = s("g", {
       class: ["outline", `concern-${item.concern}`, item.ocr.low_confidence ? "low-confidence" : ""],
-      tabindex: 0,
+      tabindex: boxed[0] === item ? 0 : -1, // one Tab stop; arrow keys move inside (roving)
       role: "button",
       "aria-label": label,
       dataset: { position: item.position },
@@ -125,6 +125,19 @@ export function renderPhoto({ frame, caption, zoom }, url, report, onOpen) {
     });
     svg.append(group);
   }
+  // Arrow keys, Home and End move between the outlines in reading order; Tab leaves the photo.
+  svg.addEventListener("keydown", (e) => {
+    const groups = [...svg.querySelectorAll("g.outline")];
+    const at = groups.indexOf(e.target.closest ? e.target.closest("g.outline") : null);
+    if (at < 0) return;
+    const moves = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: groups.length - 1 };
+    if (!(e.key in moves)) return;
+    e.preventDefault();
+    const next = groups[Math.max(0, Math.min(groups.length - 1, moves[e.key]))];
+    groups[at].setAttribute("tabindex", "-1");
+    next.setAttribute("tabindex", "0");
+    next.focus();
+  });
   // A click or tap opens the nearest outline within TAP_SLOP CSS pixels, so the thin outlines
   // of a phone-sized photo (often under 10 px tall) are as easy to hit as a 24 px target.
   svg.addEventListener("click", (e) => {
@@ -154,7 +167,7 @@ export function renderPhoto({ frame, caption, zoom }, url, report, onOpen) {
   frame.hidden = false;
   caption.replaceChildren(
     boxed.length
-      ? `${boxed.length} of ${report.ingredients.length} ingredients are outlined; colours follow the concern level, ▲ and the thickest outline mark high concern, ◆ and a thick outline moderate, and dashed outlines were hard to read. Select an outline to open that ingredient (a tap near a thin outline selects it too).`
+      ? `${boxed.length} of ${report.ingredients.length} ingredients are outlined; colours follow the concern level, ▲ and the thickest outline mark high concern, ◆ and a thick outline moderate, and dashed outlines were hard to read. Select an outline to open that ingredient (a tap near a thin outline selects it too; with the keyboard, Tab to the photo and move with the arrow keys).`
       : "No ingredient could be placed on the photo.",
   );
   if (boxed.length) caption.append(h("ul", { class: "legend", "aria-label": "Colour key" },
