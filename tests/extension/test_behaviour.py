@@ -155,6 +155,7 @@ def test_the_profile_from_the_options_page_reaches_the_analysis(ext: Extension) 
     # The privacy statement is on the page: what is sent, where, and what is stored.
     privacy = text_of(options, "#privacy")
     assert "What is sent:" in privacy and "server address above" in privacy, ext.browser
+    assert "claim" in privacy and "never reviews" in privacy, ext.browser
     assert "What is stored:" in privacy
     options.wait_for_function(
         "(url) => document.getElementById('serverUrl').value === url", ext.server_url

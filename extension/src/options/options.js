@@ -6,7 +6,8 @@
 import "../shared/browser.js";
 import "../shared/messages.js";
 import "../shared/sites.js";
-import { needsHostPermission, originPattern, validateOptions } from "../shared/defaults.js";
+import { CONCERNS, SKIN_TYPES, needsHostPermission, originPattern, validateOptions } from "../shared/defaults.js";
+import { PROFILE_FILE_NAME, profileFromFile, profileToFile } from "./profile-file.js";
 import { loadOptions, updateOptions } from "../background/options-store.js";
 
 const ext = globalThis.INCILENS.ext;
@@ -37,14 +38,18 @@ function renderHosts() {
   }
 }
 
+function fillProfile(profile) {
+  $("skin_type").value = profile.skin_type || "";
+  for (const box of form.querySelectorAll("input[name=concerns]")) box.checked = profile.concerns.includes(box.value);
+  $("avoid").value = profile.avoid.join(", ");
+  $("vegan").checked = profile.vegan;
+  $("pregnant_or_breastfeeding").checked = profile.pregnant_or_breastfeeding;
+}
+
 function fill(options) {
   $("serverUrl").value = options.serverUrl;
   $("timeoutSeconds").value = String(options.timeoutSeconds);
-  $("skin_type").value = options.profile.skin_type || "";
-  for (const box of form.querySelectorAll("input[name=concerns]")) box.checked = options.profile.concerns.includes(box.value);
-  $("avoid").value = options.profile.avoid.join(", ");
-  $("vegan").checked = options.profile.vegan;
-  $("pregnant_or_breastfeeding").checked = options.profile.pregnant_or_breastfeeding;
+  fillProfile(options.profile);
   const box = $("retailers");
   box.replaceChildren();
   for (const adapter of ADAPTERS) {
@@ -107,6 +112,43 @@ form.addEventListener("submit", async (event) => {
   fill(result.options);
   await ext.runtime.sendMessage({ type: MSG.UI_BG_OPTIONS_CHANGED }).catch(() => null);
   $("result").textContent = "Saved.";
+});
+
+// -- the profile file shared with the web page (profile-file.js) ----------------------------
+function showNotes(notes) {
+  const ul = $("profile-file-notes");
+  ul.replaceChildren(...notes.map((n) => Object.assign(document.createElement("li"), { textContent: n })));
+  ul.hidden = notes.length === 0;
+}
+
+$("profile-export").addEventListener("click", () => {
+  const checked = validateOptions({ profile: read().profile });
+  showErrors(checked.errors);
+  if (!checked.ok) return;
+  const url = URL.createObjectURL(new Blob([profileToFile(checked.options.profile)], { type: "application/json" }));
+  const link = Object.assign(document.createElement("a"), { href: url, download: PROFILE_FILE_NAME, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  $("result").textContent = `Profile saved as ${PROFILE_FILE_NAME}.`;
+});
+
+$("profile-import").addEventListener("change", async () => {
+  const input = $("profile-import");
+  const file = input.files && input.files[0];
+  input.value = "";
+  if (!file) return;
+  try {
+    const { profile, notes } = profileFromFile(await file.text(), { skinTypes: [...SKIN_TYPES], concerns: [...CONCERNS] });
+    fillProfile(profile);
+    showNotes(notes);
+    showErrors({});
+    $("result").textContent = `Profile loaded from “${file.name}”${notes.length ? `, with ${notes.length} ${notes.length === 1 ? "part" : "parts"} left out` : ""}. Press Save to keep it.`;
+  } catch (e) {
+    showNotes([]);
+    $("result").textContent = e.name === "ProfileFileError" ? `“${file.name}” could not be loaded: ${e.message}` : "The file could not be read.";
+  }
 });
 
 loadOptions(ext.storage.sync).then(fill);

@@ -41,22 +41,26 @@ CSP = "; ".join(
 
 #: Families named in the avoid-list hint; each must be a key of ``profile.AVOID_FAMILIES``.
 AVOID_EXAMPLES = (
-    "parabens",
     "fragrance",
-    "fragrance allergens",
-    "essential oils",
+    "nuts",
+    "coconut",
+    "shea",
+    "tea tree",
+    "soy",
+    "gluten",
+    "lanolin",
+    "beeswax",
+    "parabens",
     "silicones",
     "sulfates",
-    "drying alcohols",
+    "alcohol",
+    "essential oils",
     "formaldehyde releasers",
     "mineral oils",
     "PEGs",
     "retinoids",
     "AHAs",
-    "BHA",
     "animal-derived",
-    "colorants",
-    "UV filters",
     "preservatives",
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from incilens.core.profile import Profile
+from incilens.core.profile import FAMILIES, Profile, family_reason
 from incilens.core.report.context import (
     Context,
     comedogenic,
@@ -20,6 +20,38 @@ __all__ = ["for_you"]
 
 
 _CONDITION_WORDS = {"acne": "acne-prone", "fungal_acne": "fungal-acne"}
+
+
+def _family_items(ctx: Context, key: str) -> list[dict[str, Any]]:
+    """The items in the avoid-list family ``key``.
+
+    By the family's flags (with the knowledge base's reason and source), or by what the INCI
+    name says (source "profile").
+    """
+    family = FAMILIES.get(key)
+    if family is None:  # a flag id that no family names: the flag alone
+        return flagged(ctx, key)
+    out = []
+    for item in ctx.recognised:
+        ing = item.ingredient
+        assert ing is not None
+        fact = next((f for f in ing.flags if f["id"] in family.flags), None)
+        if fact is not None:
+            out.append(with_item(item, reason=fact["reason"], source=fact["source"]))
+            continue
+        why = family_reason(key, ing.inci_name, frozenset())
+        if why:
+            out.append(with_item(item, reason=why, source="profile"))
+    return out
+
+
+def _family_why(term: str, key: str | None) -> str:
+    """What the avoid finding says it looked for: the family's meaning and its basis."""
+    family = FAMILIES.get(key) if key else None
+    if family is None:
+        return f"You asked to avoid {term}."
+    said = f"You asked to avoid {term}. {family.why}"
+    return said if family.source == "incilens" else f"{said} Source: {family.source}."
 
 
 def for_you(
@@ -41,14 +73,15 @@ def for_you(
 
     for term, target in avoid.items():
         if isinstance(target, str):
-            items = flagged(ctx, target)
+            items = _family_items(ctx, target)
         else:
             items = [
                 with_item(i, reason="on your avoid list", source="profile")
                 for i in ctx.recognised
                 if i.ingredient and i.ingredient.id in target
             ]
-        add("avoid", f"On your avoid list: {term}", f"You asked to avoid {term}.", items)
+        why = _family_why(term, target if isinstance(target, str) else None)
+        add("avoid", f"On your avoid list: {term}", why, items)
     if profile.pregnant_or_breastfeeding:
         add(
             "pregnancy",
@@ -117,14 +150,18 @@ def for_you(
         unsuited,
     )
     if avoid_unknown:
+        # The terms are in the title too, so a client that shows only titles still names them.
+        named = ", ".join(avoid_unknown)
         out.append(
             {
                 "id": "avoid_unknown",
-                "title": "Avoid-list terms we do not know",
-                "why": "These names matched no ingredient or family, so they were not "
-                "checked: " + ", ".join(avoid_unknown),
+                "title": f"Avoid-list terms we do not know: {named}",
+                "why": f"These names matched no ingredient or family, so they were not "
+                f"checked: {named}. Check the spelling, or use an everyday word we know "
+                "(nuts, coconut, fragrance, silicones ...) or the ingredient's INCI name.",
                 "items": [],
                 "sources": [],
+                "terms": list(avoid_unknown),
             }
         )
     return out

@@ -8,6 +8,7 @@ import {
 } from "./profile.js";
 import { concernPositions, openRow, renderRows, renderSummary } from "./report.js";
 import { decodeShare, encodeShare } from "./share.js";
+import { PROFILE_FILE_NAME, profileFromFile, profileToFile } from "./profile-file.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("app");
@@ -25,6 +26,8 @@ const el = {
   photoZoom: $("photo-zoom"), reportBody: $("report-body"),
   onlyMine: $("only-mine"), rows: $("rows"), rowsCount: $("rows-count"),
   skipToRows: $("skip-to-rows"), rowsTitle: $("rows-title"),
+  readEdit: $("read-edit"), readEditForm: $("read-edit-form"), readText: $("read-text"),
+  shareLabel: $("share-label"), avoidUnknown: $("p-avoid-unknown"), profileExport: $("profile-export"), profileImport: $("profile-import"), profileNotes: $("profile-file-notes"),
 };
 
 const allowed = allowedValues(el.profileForm);
@@ -119,11 +122,20 @@ function showReport(report, kind, { moveFocus = true } = {}) {
     renderPhoto({ frame: el.photoFrame, caption: el.photoCaption, zoom: el.photoZoom }, state.photoUrl, report, openItem);
   }
   renderRows(el.rows, report, { loadRecord });
+  showUnknownTerms(report);
   el.rows.closest("section").hidden = !report.ingredients.length;
   el.skipToRows.hidden = !report.ingredients.length;
   el.skipToRows.textContent = `Go to the ${report.ingredients.length} ${report.ingredients.length === 1 ? "ingredient" : "ingredients"}`;
-  el.share.hidden = kind !== "text";
+  // A photo's report is shared as the text read from it (never the photo), and that text can be
+  // corrected and analysed again.
+  const readText = kind === "image" && report.ocr && report.ocr.text && report.ocr.text.trim() ? report.ocr.text : "";
+  el.share.hidden = kind !== "text" && !readText;
   el.shareBox.hidden = true;
+  el.readEdit.hidden = !readText;
+  if (readText && moveFocus) {
+    el.readText.value = readText;
+    el.readEdit.open = !report.list_found || Boolean(report.summary.counts.unrecognised);
+  }
   applyFilter();
   const n = report.summary.counts.items;
   say(report.list_found ? `Report ready: ${n} ${n === 1 ? "ingredient" : "ingredients"}.` : "No ingredient list was found.");
@@ -132,6 +144,16 @@ function showReport(report, kind, { moveFocus = true } = {}) {
     el.reportTitle.scrollIntoView({ block: "start", behavior: "instant" });
     el.reportTitle.focus({ preventScroll: true });
   }
+}
+
+/** Under the avoid field: the terms the last report did not understand, by name. */
+function showUnknownTerms(report) {
+  const finding = (report.summary.for_you || []).find((f) => f.id === "avoid_unknown");
+  const terms = finding ? finding.terms || [] : [];
+  el.avoidUnknown.hidden = !terms.length;
+  el.avoidUnknown.textContent = terms.length
+    ? `Not understood, so not checked: ${terms.join(", ")}. Check the spelling, or use an everyday word from the list above or the ingredient's INCI name.`
+    : "";
 }
 
 function applyFilter() {
@@ -263,21 +285,74 @@ const profileChanged = debounce(() => {
   reanalyze();
 }, 400);
 
+/** The profile as a file the extension's options can load too (see profile-file.js). */
+function exportProfile() {
+  const blob = new Blob([profileToFile(readForm(el.profileForm))], { type: "application/json" });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = PROFILE_FILE_NAME;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  say(`Your profile was saved as ${PROFILE_FILE_NAME}. Load it here or in the INCI Lens extension's options.`);
+}
+
+function showProfileNotes(notes) {
+  el.profileNotes.replaceChildren(...notes.map((n) => {
+    const li = document.createElement("li");
+    li.textContent = n;
+    return li;
+  }));
+  el.profileNotes.hidden = !notes.length;
+}
+
+async function importProfile(file) {
+  let read;
+  try {
+    read = profileFromFile(await file.text(), allowed);
+  } catch (e) {
+    showProfileNotes([]);
+    showError(e.name === "ProfileFileError" ? `“${file.name}” could not be loaded: ${e.message}` : "The file could not be read.");
+    return;
+  }
+  clearError();
+  writeForm(el.profileForm, read.profile);
+  showProfileNotes(read.notes);
+  profileChanged();
+  say(read.notes.length ? `Profile loaded from “${file.name}”, with ${read.notes.length} ${read.notes.length === 1 ? "part" : "parts"} left out (listed under the buttons).` : `Profile loaded from “${file.name}”.`);
+}
+
 // -- share links ---------------------------------------------------------------------------
+/** What a share link carries: the pasted text, or the text read from the photo. */
+function sharedText() {
+  if (!state.last) return null;
+  if (state.last.kind === "text") return state.last.text;
+  const ocr = state.report && state.report.ocr;
+  return ocr && ocr.text && ocr.text.trim() ? ocr.text : null;
+}
+
 async function share() {
-  if (!state.last || state.last.kind !== "text") return;
-  const hash = await encodeShare(state.last.text);
+  const text = sharedText();
+  if (text === null) return;
+  const photo = state.last.kind === "image";
+  el.shareLabel.textContent = photo
+    ? "Link to this analysis (the text read from your photo travels in the link; the photo and your profile do not)"
+    : "Link to this analysis (the text travels in the link; your profile does not)";
+  const hash = await encodeShare(text);
   const url = `${window.location.origin}${window.location.pathname}${hash}`;
   history.replaceState(null, "", hash);
   el.shareUrl.value = url;
   el.shareBox.hidden = false;
   try {
     await navigator.clipboard.writeText(url);
-    say("Link copied. It holds the list, not your profile.");
+    say(photo ? "Link copied. It holds the text read from your photo, not the photo or your profile." : "Link copied. It holds the list, not your profile.");
   } catch {
     el.shareUrl.focus();
     el.shareUrl.select();
-    say("Copy the link from the box below. It holds the list, not your profile.");
+    say(photo ? "Copy the link from the box below. It holds the text read from your photo, not the photo or your profile." : "Copy the link from the box below. It holds the list, not your profile.");
   }
 }
 
@@ -340,6 +415,12 @@ el.profileClear.addEventListener("click", () => {
   profileChanged();
   say("Your profile was removed from this browser.");
 });
+el.profileExport.addEventListener("click", exportProfile);
+el.profileImport.addEventListener("change", () => {
+  const file = el.profileImport.files && el.profileImport.files[0];
+  el.profileImport.value = "";
+  if (file) importProfile(file);
+});
 el.onlyMine.addEventListener("change", applyFilter);
 el.skipToRows.addEventListener("click", (e) => {
   // A jump, not a navigation: the URL fragment holds share links, so it is left alone.
@@ -348,6 +429,18 @@ el.skipToRows.addEventListener("click", (e) => {
   el.rowsTitle.focus({ preventScroll: true });
 });
 el.share.addEventListener("click", share);
+el.readEditForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = el.readText.value;
+  if (!text.trim()) {
+    showError("The corrected text is empty. Type the list as the pack prints it, or take the photo again.");
+    el.readText.focus();
+    return;
+  }
+  // From here on it is a text analysis: it can be shared and edited in the paste box.
+  el.text.value = text;
+  analyzeTheText(text);
+});
 el.clear.addEventListener("click", startOver);
 window.addEventListener("hashchange", openSharedLink);
 
