@@ -23,7 +23,7 @@ test("badgeFor: a number, a warning sign, or nothing", () => {
   assert.match(down.title, /Cannot reach/);
   const summary = compactSummary(sampleReport());
   assert.equal(badgeFor({ status: "done", summary }).text, "3");
-  assert.equal(badgeFor({ status: "done", summary: { ...summary, concerns: 0, concernCounts: { high: 0 } } }).color, "#067647");
+  assert.equal(badgeFor({ status: "done", summary: { ...summary, concerns: 0, concernCounts: { high: 0 } } }).color, "#1d7a3a");
 });
 
 test("compactSummary keeps what the popup shows", () => {

@@ -99,7 +99,7 @@ def test_a_strict_csp_shop_gets_marks_badge_and_tooltip(ext: Extension, name: st
         """() => getComputedStyle([...document.querySelectorAll('mark.incilens-mark')]
                  .find(m => m.textContent === 'Retinol')).backgroundColor"""
     )
-    assert mark_background == "rgb(254, 223, 137)", ext.browser  # highlight.css, moderate
+    assert mark_background == "rgb(255, 240, 209)", ext.browser  # highlight.css, moderate
     hover(page, MARK, "Retinol")
     shown = card(page)
     assert shown["title"] == "Retinol"

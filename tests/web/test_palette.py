@@ -1,4 +1,4 @@
-"""The page's concern palette, read from style.css, meets WCAG contrast (issue 21, item 6).
+"""The concern palette, from the page's style.css: WCAG contrast, and the extension uses it.
 
 Text colours on their badge backgrounds and on white need 4.5:1 (WCAG 1.4.3); outline strokes
 need 3:1 (1.4.11, non-text) both on white label paper and on the dark photo frame.
@@ -7,6 +7,7 @@ need 3:1 (1.4.11, non-text) both on white label paper and on the dark photo fram
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -51,3 +52,57 @@ def test_concern_colours_have_contrast(level: str) -> None:
     assert contrast(text, WHITE) >= 4.5, (level, text)
     assert contrast(stroke, WHITE) >= 3.0, (level, stroke, "on white label paper")
     assert contrast(stroke, FRAME) >= 3.0, (level, stroke, "on the photo frame")
+
+
+EXTENSION = REPO / "extension" / "src"
+PILLS = [EXTENSION / "popup" / "popup.css", EXTENSION / "content" / "ui.js"]
+
+
+def pill_colours(path: Any) -> dict[str, tuple[str, str]]:
+    """``.c-<level> { background: X; color: Y; }`` rules of an extension file."""
+    found = re.findall(
+        r"\.c-([a-z]+) \{ background: (#[0-9a-fA-F]{6}); color: (#[0-9a-fA-F]{6}); \}",
+        path.read_text(),
+    )
+    return {level: (bg.lower(), text.lower()) for level, bg, text in found}
+
+
+def mark_colours() -> dict[str, tuple[str, str]]:
+    """The extension's marks: ``(background, underline)`` per concern, from highlight.css."""
+    css = (EXTENSION / "content" / "highlight.css").read_text()
+    out = {}
+    for level in LEVELS:
+        rule = re.search(rf'concern="{level}"\] \{{([^}}]*)\}}', css)
+        assert rule, level
+        colours = re.findall(r"(transparent|#[0-9a-fA-F]{6})", rule.group(1))
+        out[level] = (colours[0].lower(), colours[-1].lower())
+    return out
+
+
+@pytest.mark.parametrize("path", PILLS, ids=lambda p: p.name)
+def test_the_extension_pills_use_the_page_palette(path: Any) -> None:
+    colours = palette()
+    assert pill_colours(path) == {
+        level: (colours[f"{level}-bg"].lower(), colours[level].lower()) for level in LEVELS
+    }
+
+
+def test_the_extension_marks_use_the_page_palette() -> None:
+    colours = palette()
+    marks = mark_colours()
+    for level in LEVELS:
+        background, underline = marks[level]
+        assert underline == colours[f"{level}-stroke"].lower(), level
+        if level != "unknown":  # an unrecognised name keeps the page's own background
+            assert background == colours[f"{level}-bg"].lower(), level
+            # The page's own text stays readable on the mark.
+            assert contrast("#1b1f24", background) >= 4.5, level
+
+
+def test_the_toolbar_badge_uses_the_page_palette() -> None:
+    colours = {v.lower() for k, v in palette().items() if k in LEVELS}
+    js = (EXTENSION / "background" / "summary.js").read_text()
+    used = {c.lower() for c in re.findall(r'"(#[0-9a-fA-F]{6})"', js)}
+    assert used and used <= colours, used - colours
+    for colour in used:  # white badge text on it
+        assert contrast(colour, WHITE) >= 4.5, colour

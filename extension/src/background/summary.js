@@ -36,15 +36,15 @@ export function badgeFor(state) {
   switch (state && state.status) {
     case "done": {
       const n = state.summary.concerns;
-      const colour = state.summary.concernCounts.high > 0 ? "#b42318" : n > 0 ? "#b54708" : "#067647";
+      const colour = state.summary.concernCounts.high > 0 ? "#a8211a" : n > 0 ? "#7a4a00" : "#1d7a3a";
       return { text: String(n), color: colour, title: `INCI Lens: ${n} concern${n === 1 ? "" : "s"} on this page` };
     }
     case "error":
-      return { text: "!", color: "#667085", title: "INCI Lens: " + state.error.message };
+      return { text: "!", color: "#4a4f55", title: "INCI Lens: " + state.error.message };
     case "analysing":
-      return { text: "…", color: "#667085", title: "INCI Lens: analysing the ingredient list" };
+      return { text: "…", color: "#4a4f55", title: "INCI Lens: analysing the ingredient list" };
     default:
-      return { text: "", color: "#667085", title: "INCI Lens" };
+      return { text: "", color: "#4a4f55", title: "INCI Lens" };
   }
 }
 

@@ -26,9 +26,9 @@
 .clamp { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden; }
 dd.what, .one-line { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .pill { display: inline-block; border-radius: 999px; padding: 1px 8px; font-size: 12px; font-weight: 600; }
-.c-high { background: #fee4e2; color: #912018; } .c-moderate { background: #fef0c7; color: #93370d; }
-.c-low { background: #fefbe8; color: #854a0e; } .c-none { background: #dcfae6; color: #085d3a; }
-.c-unknown { background: #f2f4f7; color: #344054; }
+.c-high { background: #fde5e3; color: #a8211a; } .c-moderate { background: #fff0d1; color: #7a4a00; }
+.c-low { background: #e2f0f8; color: #155d8b; } .c-none { background: #e3f4e8; color: #1d7a3a; }
+.c-unknown { background: #eceef0; color: #4a4f55; }
 dl { margin: 4px 0 0; display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 1px 10px; }
 dt { font-weight: 600; color: #475467; } dd { margin: 0; }
 p { margin: 4px 0 0; } ul { margin: 2px 0 0; padding-left: 18px; }
