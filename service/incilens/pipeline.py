@@ -20,7 +20,7 @@ from incilens.core.claims import find_claims
 from incilens.core.models import Ingredient, IngredientList, OcrResult
 from incilens.core.parsing import PARSER_VERSION, parse
 from incilens.core.profile import Profile, family_of
-from incilens.core.report import Report, build_report, photo_reliability
+from incilens.core.report import UNREADABLE_CONFIDENCE, Report, build_report, photo_reliability
 from incilens.errors import OcrTimeout
 from incilens.kb.knowledge import KnowledgeBase
 from incilens.kb.matching import MATCHER_VERSION, Matcher, Resolved
@@ -196,6 +196,48 @@ class _Read:
         return found and recognised >= 3 and share >= GOOD_READ_SHARE
 
 
+#: What each doubtful preparation decision is checked against: the same preparation with
+#: that one decision taken the other way (see ``steps["doubts"]`` in ocr/preprocess).
+_OTHER_WAY: dict[str, tuple[str, dict[str, Any]]] = {
+    "polarity": ("other-polarity", {}),  # filled in from the first read's decision
+    "crop": ("uncropped", {"crop": False}),
+    "rotation": ("as-uploaded", {"turns": 0}),
+    "dewarp": ("no-dewarp", {"dewarp": False}),
+    "scale": ("unscaled", {"scale": False}),
+}
+#: The plain photo: upright (EXIF applied) and greyscale, nothing else done, read as plain
+#: Tesseract reads it. A candidate whenever reads are compared, so that no preparation step
+#: can make a read worse than not preparing at all.
+PLAIN = PrepOptions(
+    polarity=False,
+    crop=False,
+    orientation=False,
+    deskew=False,
+    scale=False,
+    contrast=False,
+    denoise=False,
+    dewarp=False,
+    flatten=False,
+)
+#: At most this many reads per photo (the first included); the time budget also applies.
+MAX_READS = 6
+
+
+def _checks(first: _Read, base: PrepOptions) -> list[tuple[str, PrepOptions, int]]:
+    """A read for each doubtful decision of the first read, taken the other way, then plain."""
+    plans: list[tuple[str, PrepOptions, int]] = []
+    steps = first.prepared.steps
+    for doubt in steps.get("doubts", ()):
+        if doubt not in _OTHER_WAY:
+            continue
+        name, change = _OTHER_WAY[doubt]
+        if doubt == "polarity":
+            change = {"invert": not steps.get("inverted", False)}
+        plans.append((name, dataclasses.replace(base, **change), 3))
+    plans.append(("plain", PLAIN, 3))
+    return plans
+
+
 def _strategies(
     first: _Read, base: PrepOptions, engine: OcrEngine
 ) -> list[tuple[str, PrepOptions, int]]:
@@ -318,13 +360,21 @@ def analyze_image(
     if second_strategy and not reads[0].good:
         try:
             plans = _strategies(reads[0], prep, engine)  # may read a band both ways up
-            while plans and time.perf_counter() - started < SECOND_READ_BUDGET_S:
+            if not (plans and plans[0][0] == "turned-180"):
+                plans = _checks(reads[0], prep) + plans
+            tried = {"default"}
+            while plans and len(reads) < MAX_READS:
+                if time.perf_counter() - started >= SECOND_READ_BUDGET_S:
+                    break
                 strategy, options, psm = plans.pop(0)
+                if strategy in tried:
+                    continue
+                tried.add(strategy)
                 reads.append(read(strategy, options, psm))
                 if reads[-1].good:
                     break
                 if strategy == "turned-180":  # the right way up now, but still poor: go on
-                    plans = _strategies(reads[-1], options, engine)
+                    plans = _checks(reads[-1], options) + _strategies(reads[-1], options, engine)
         except OcrTimeout:  # a later read that times out costs its time, not the first read
             pass
     best = max(reads, key=lambda r: r.quality)
@@ -341,6 +391,7 @@ def analyze_image(
         **best.ocr.to_dict(),
         "image": loaded.to_dict(),
         "strategy": best.strategy,
+        "choice": _choice(best, reads),
         "rotation_degrees": 90 * steps.get("quarter_turns", 0),
         "deskew_degrees": steps.get("deskew_degrees", 0.0),
         "preprocessing": steps,
@@ -355,5 +406,50 @@ def analyze_image(
         ],
         "timings_ms": {k: round(v * 1000, 1) for k, v in timings.items()},
     }
-    report = photo_reliability(report, best.ocr.mean_confidence, len(best.ocr.words))
-    return dataclasses.replace(report, ocr=section, item_ocr=_item_boxes(best, report))
+    boxes = _item_boxes(best, report)
+    if best.resolution.recognised >= PARTIAL_NAMES:
+        # A partial read is shown: its names come back, the doubtful ones outlined and marked.
+        check = _check_these(best, boxes)
+        if check is not None:
+            section["check"] = check
+    else:
+        report = photo_reliability(report, best.ocr.mean_confidence, len(best.ocr.words))
+    return dataclasses.replace(report, ocr=section, item_ocr=boxes)
+
+
+#: A read that recognised at least this many names is never called unreadable: its names are
+#: returned, and the ones read with low confidence are marked for the shopper to check.
+PARTIAL_NAMES = 3
+
+
+def _check_these(best: _Read, boxes: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
+    """The "check these" note of a partial or low-confidence read, or None for a clean one."""
+    low = sorted(p for p, b in boxes.items() if b["low_confidence"])
+    confidence = best.ocr.mean_confidence
+    if not low and confidence >= UNREADABLE_CONFIDENCE:
+        return None
+    named = best.resolution.recognised
+    message = (
+        f"Part of this photo was read with low confidence (OCR {confidence:.0f} of 100). "
+        f"{named} ingredient names were recognised"
+        + (f"; check the {len(low)} outlined as hard to read against the label" if low else "")
+        + ". A closer, flatter photo in even light reads more."
+    )
+    return {"message": message, "mean_confidence": round(confidence, 1), "positions": low}
+
+
+def _choice(best: _Read, reads: Sequence[_Read]) -> dict[str, Any]:
+    """Which read won and why, in words and in the decisions the first read doubted."""
+    first = reads[0]
+    doubts = list(first.prepared.steps.get("doubts", ()))
+    got = f"{best.resolution.recognised} of {len(best.resolution.resolved)} items recognised"
+    if len(reads) == 1:
+        reason = f"the first read was good ({got})" if first.good else f"the only read ({got})"
+    elif best is first:
+        reason = f"no other read recognised more ({got})"
+    else:
+        reason = (
+            f"{got}, against {first.resolution.recognised} of "
+            f"{len(first.resolution.resolved)} for the default read"
+        )
+    return {"strategy": best.strategy, "reason": reason, "doubts": doubts}
