@@ -373,6 +373,7 @@ def _crop(w: _Work) -> None:
     assert mask is not None
     x0, y0, x1, y1 = 0, 0, gray.shape[1], gray.shape[0]
     if opts.crop_box is not None:
+        w.doubts.append("crop")  # a forced box is a guess too
         bx, by, bw, bh = opts.crop_box
         x0, y0 = max(0, bx), max(0, by)
         x1, y1 = min(gray.shape[1], bx + bw), min(gray.shape[0], by + bh)

@@ -116,7 +116,7 @@ INNER_LEGEND = re.compile(r"(?P<item>\s*[^\W\d_][^*†‡]{2,}?)\s+(?P<mark>\*+|
 FOOTNOTE_START = re.compile(r"^(?:\*+|†|‡|°|[¹²³⁴⁵⁶⁷⁸⁹]|\(\d\))[ \t]*[^\W\d_]")
 
 
-_BULLETS = "•·●▪◦"
+_BULLETS = "•·●▪◦«»"  # « and » are how OCR often reads a bullet
 
 
 @dataclass
@@ -133,7 +133,12 @@ class Piece:
 _BRACKET = re.compile(r"[()\[\]{}]")
 
 
-_SEPARATOR = re.compile(r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])")
+_SEPARATOR = re.compile(
+    r"[,;:：\n\r•·●▪◦«»]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])\*(?=[ \t])"
+)
+#: Free-standing asterisks separate items only when a list has at least this many (OCR's
+#: reading of bullets); one alone is a footnote mark before its legend.
+_STAR_BULLETS = 2
 
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -168,6 +173,7 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
     """
     partners = _bracket_partners(text, start, stop)
     inside = sorted(partners.items())
+    star_bullets = len(re.findall(r"(?<=[ \t])\*(?=[ \t])", text[start:stop])) >= _STAR_BULLETS
     piece_start = start
     pending, breaks = "start", 0
     k = 0
@@ -178,6 +184,8 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
         if k < len(inside) and inside[k][0] < i < inside[k][1]:
             continue  # never split inside a bracket
         ch = m.group()
+        if ch == "*" and not star_bullets:
+            continue  # a footnote mark, not a bullet
         if ch == ",":
             if 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
                 continue  # the comma of a locant: 1,2-Hexanediol
