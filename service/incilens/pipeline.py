@@ -211,6 +211,7 @@ _OTHER_WAY: dict[str, tuple[str, dict[str, Any]]] = {
     "polarity": ("other-polarity", {}),  # filled in from the first read's decision
     "crop": ("uncropped", {"crop": False, "crop_box": None}),
     "rotation": ("as-uploaded", {"turns": 0}),
+    "upside-down": ("not-flipped", {}),  # filled in: the quarter turns without the flip
     "dewarp": ("no-dewarp", {"dewarp": False}),
     "scale": ("unscaled", {"scale": False}),
 }
@@ -236,7 +237,7 @@ CHECK_GLYPH_HEIGHT = 24
 CHECK_MAX_PIXELS = 4_000_000
 #: The order checks run in: the decisions that lost real photos most often first, then the
 #: plain photo, then the ones that lose least.
-_CHECK_ORDER = ("polarity", "crop", "rotation", "plain", "dewarp", "scale")
+_CHECK_ORDER = ("upside-down", "polarity", "crop", "rotation", "plain", "dewarp", "scale")
 
 
 def _checks(first: _Read, base: PrepOptions) -> list[tuple[str, PrepOptions, int]]:
@@ -257,6 +258,8 @@ def _checks(first: _Read, base: PrepOptions) -> list[tuple[str, PrepOptions, int
         name, change = _OTHER_WAY[doubt]
         if doubt == "polarity":
             change = {"invert": not steps.get("inverted", False)}
+        elif doubt == "upside-down":
+            change = {"turns": (steps.get("quarter_turns", 0) + 2) % 4}
         plans[doubt] = (name, dataclasses.replace(cheap, **change), 3)
     return [plans[d] for d in _CHECK_ORDER if d in plans]
 

@@ -427,6 +427,7 @@ def _orient(w: _Work) -> None:
         w.angle = _levelling_angle(mask, limit) if opts.deskew and mask.size else 0.0
     ratio = _ink_below_over_above(mask, w.angle) if opts.orientation else None
     if opts.turns is None and ratio is not None and ratio > UPSIDE_DOWN_RATIO:
+        w.doubts.append("upside-down")  # capitals, blur and bent lines fool the ink test
         w.gray = np.ascontiguousarray(np.rot90(w.gray, 2))
         h, wd = w.gray.shape
         w.then(np.array([[-1, 0, wd - 1], [0, -1, h - 1], [0, 0, 1]], dtype=np.float64))

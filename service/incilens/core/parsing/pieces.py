@@ -134,10 +134,11 @@ _BRACKET = re.compile(r"[()\[\]{}]")
 
 
 _SEPARATOR = re.compile(
-    r"[,;:：\n\r•·●▪◦«»]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])\*(?=[ \t])"
+    r"[,;:：\n\r•·●▪◦«»]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])[*\-–—](?=[ \t])"
 )
-#: Free-standing asterisks separate items only when a list has at least this many (OCR's
-#: reading of bullets); one alone is a footnote mark before its legend.
+#: Free-standing asterisks and dashes ("Aqua - Parfum - Limonene") separate items only when a
+#: list has at least this many (dashes as separators, or OCR's reading of bullets); one alone
+#: is a footnote mark before its legend, or a dash inside a name.
 _STAR_BULLETS = 2
 
 
@@ -173,7 +174,8 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
     """
     partners = _bracket_partners(text, start, stop)
     inside = sorted(partners.items())
-    star_bullets = len(re.findall(r"(?<=[ \t])\*(?=[ \t])", text[start:stop])) >= _STAR_BULLETS
+    free = re.findall(r"(?<=[ \t])[*\-–—](?=[ \t])", text[start:stop])
+    star_bullets = len(free) >= _STAR_BULLETS
     piece_start = start
     pending, breaks = "start", 0
     k = 0
@@ -184,8 +186,8 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
         if k < len(inside) and inside[k][0] < i < inside[k][1]:
             continue  # never split inside a bracket
         ch = m.group()
-        if ch == "*" and not star_bullets:
-            continue  # a footnote mark, not a bullet
+        if ch in "*-–—" and not star_bullets:
+            continue  # a footnote mark or a dash, not a separator
         if ch == ",":
             if 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
                 continue  # the comma of a locant: 1,2-Hexanediol
