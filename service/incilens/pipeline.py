@@ -235,15 +235,24 @@ MAX_READS = 6
 #: about half the time of a full read; the winner is used as it was read.
 CHECK_GLYPH_HEIGHT = 24
 CHECK_MAX_PIXELS = 4_000_000
+_CHECK_NAMES = frozenset(name for name, _ in _OTHER_WAY.values())
 #: The order checks run in: the decisions that lost real photos most often first, then the
 #: plain photo, then the ones that lose least.
 _CHECK_ORDER = ("upside-down", "polarity", "crop", "rotation", "plain", "dewarp", "scale")
 
 
-def _checks(first: _Read, base: PrepOptions) -> list[tuple[str, PrepOptions, int]]:
+def _checks(
+    first: _Read, base: PrepOptions, pixels: int, *, within: str = ""
+) -> list[tuple[str, PrepOptions, int]]:
     """Cheap reads that check the first read's doubtful decisions, and the plain photo.
 
-    Each doubtful decision is taken the other way; the reads run in :data:`_CHECK_ORDER`.
+    Each doubtful decision is taken the other way; the reads run in :data:`_CHECK_ORDER`,
+    except that a photo of at most :data:`CHECK_MAX_PIXELS` pixels is read plain first: that
+    read is cheap, and on small photos several decisions tend to go wrong together (a
+    dark-on-light label judged light-on-dark is also blown up and turned over).
+    ``within`` names a check read whose own doubts are being checked (one level deep: a
+    decision taken the other way can expose the next wrong one); its reads are named
+    ``within+name`` and the plain photo is not read again.
     """
     steps = first.prepared.steps
     cheap = dataclasses.replace(
@@ -251,17 +260,24 @@ def _checks(first: _Read, base: PrepOptions) -> list[tuple[str, PrepOptions, int
         glyph_height=min(base.glyph_height, CHECK_GLYPH_HEIGHT),
         max_pixels=min(base.max_pixels, CHECK_MAX_PIXELS),
     )
-    plans: dict[str, tuple[str, PrepOptions, int]] = {"plain": ("plain", PLAIN, 3)}
+    plans: dict[str, tuple[str, PrepOptions, int]] = {}
+    if not within:
+        plans["plain"] = ("plain", PLAIN, 3)
     for doubt in steps.get("doubts", ()):
         if doubt not in _OTHER_WAY:
             continue
         name, change = _OTHER_WAY[doubt]
+        name = f"{within}+{name}" if within else name
         if doubt == "polarity":
             change = {"invert": not steps.get("inverted", False)}
         elif doubt == "upside-down":
             change = {"turns": (steps.get("quarter_turns", 0) + 2) % 4}
         plans[doubt] = (name, dataclasses.replace(cheap, **change), 3)
-    return [plans[d] for d in _CHECK_ORDER if d in plans]
+    order = list(_CHECK_ORDER)
+    if pixels <= CHECK_MAX_PIXELS:
+        order.remove("plain")
+        order.insert(0, "plain")
+    return [plans[d] for d in order if d in plans]
 
 
 def _strategies(
@@ -383,15 +399,17 @@ def analyze_image(
         _read, loaded.image, engine=engine, matcher=matcher, max_items=max_items
     )
     reads = [read("default", prep, 3)]
+    pixels = loaded.width * loaded.height
     if second_strategy and not reads[0].good:
         try:
             plans = _strategies(reads[0], prep, engine)  # may read a band both ways up
             if not (plans and plans[0][0] == "turned-180"):
-                plans = _checks(reads[0], prep) + plans
+                plans = _checks(reads[0], prep, pixels) + plans
             tried = {"default"}
             while plans and len(reads) < MAX_READS:
-                if time.perf_counter() - started >= SECOND_READ_BUDGET_S:
-                    break
+                cheap_plain = plans[0][0] == "plain" and pixels <= CHECK_MAX_PIXELS
+                if time.perf_counter() - started >= SECOND_READ_BUDGET_S and not cheap_plain:
+                    break  # a small photo's plain read still runs: it is the safety net
                 strategy, options, psm = plans.pop(0)
                 if strategy in tried:
                     continue
@@ -399,8 +417,11 @@ def analyze_image(
                 reads.append(read(strategy, options, psm))
                 if reads[-1].good:
                     break
+                if strategy in _CHECK_NAMES:  # its own doubts next: errors come in pairs
+                    plans = _checks(reads[-1], options, pixels, within=strategy) + plans
                 if strategy == "turned-180":  # the right way up now, but still poor: go on
-                    plans = _checks(reads[-1], options) + _strategies(reads[-1], options, engine)
+                    plans = _checks(reads[-1], options, pixels)
+                    plans += _strategies(reads[-1], options, engine)
         except OcrTimeout:  # a later read that times out costs its time, not the first read
             pass
     best = max(reads, key=lambda r: r.quality)

@@ -22,6 +22,11 @@ The steps, in order, each switchable through :class:`PrepOptions` so its effect 
 8. **contrast**: a percentile stretch; then a 3x3 median filter (denoise before any threshold).
 9. **threshold** (off by default): an adaptive threshold after the median filter.
 
+Decisions taken on weak evidence are recorded in ``steps["doubts"]`` (``polarity``, ``crop``,
+``rotation``, ``upside-down``, ``dewarp``, ``scale``): the pipeline then reads the photo with that
+decision taken the other way (``invert``, ``crop``/``crop_box``, ``turns``, ``dewarp``, ``scale``
+in :class:`PrepOptions`) and keeps the read that recognises more, so no step is trusted blindly.
+
 All analysis runs on a reduced copy (at most ``analysis_side`` pixels); the full-resolution crop
 is transformed once. :class:`Prepared` keeps the affine map from prepared to original
 coordinates. Pure: numpy and OpenCV on in-memory arrays, no I/O.
