@@ -379,14 +379,18 @@ def analyze_image(
 ) -> Report:
     """Read a label photo and analyse the text: the text report plus an ``ocr`` section.
 
-    The photo is decoded (EXIF orientation applied), prepared and read. When the read finds no
-    list or recognises too few of its items, a small band is read both ways up: if it reads
-    better upside down, the photo is read again turned; otherwise up to two other strategies
-    run (a crop from the "Ingredients" header down, read as one block; an adaptive threshold).
-    If the turned read is still poor, those two run on it. Reads are compared by what they
-    parse and match (list found, recognised items, their share, OCR confidence), and only the
-    winner's records are looked up and its report built; no further read starts after
-    :data:`SECOND_READ_BUDGET_S`. Word
+    The photo is decoded (EXIF orientation applied), prepared and read. When that read is not
+    good (no list, too few names, or few names while preparation doubted one of its
+    decisions), other reads are compared with it: a band read both ways up may show the label
+    is upside down (then it is read turned); otherwise each doubtful decision is read the other
+    way (cheaply, and then that read's own doubts, one level deep), the plain upright photo is
+    read (first, on a small photo), and then a crop from the "Ingredients" header down and an
+    adaptive threshold. Reads are compared by what they parse and match (list found,
+    recognised items, their share, OCR confidence); only the winner's records are looked up and
+    its report built, and ``ocr.choice`` says which read won and why. At most
+    :data:`MAX_READS` reads; none starts after :data:`SECOND_READ_BUDGET_S` (but a small
+    photo's plain read). A read that recognised :data:`PARTIAL_NAMES` names or more is shown,
+    with ``ocr.check`` when it was read with low confidence; fewer may be ``unreadable``. Word
     boxes come back in the coordinates of the uploaded photo after EXIF orientation. ``prep``
     and ``second_strategy`` exist so that benchmarks can measure each step's worth.
     """

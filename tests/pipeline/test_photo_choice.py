@@ -256,3 +256,20 @@ def test_preparation_records_its_doubts() -> None:
     assert clean["doubts"] == [] and clean["quarter_turns"] == 0 and not clean["inverted"]
     forced = prepare(label(), PrepOptions(invert=True)).steps
     assert forced["inverted"] is True and "polarity" not in forced["doubts"]
+
+
+def test_a_small_photo_is_read_plain_first_when_the_first_read_is_poor() -> None:
+    engine = FakeOcrEngine("Ingredients: Qxzv Blorp, Vrrm Tlak, Aqua, Zzk Wq")
+    report = analyse(label(), engine)  # about 1 megapixel: the plain read is cheap
+    assert report.ocr is not None
+    strategies = [a["strategy"] for a in report.ocr["attempts"]]
+    assert strategies[:2] == ["default", "plain"], strategies
+    assert len(strategies) <= 6  # MAX_READS
+
+
+def test_a_good_first_read_is_not_read_again() -> None:
+    engine = FakeOcrEngine(LIST)
+    report = analyse(label(), engine)
+    assert report.ocr is not None
+    assert [a["strategy"] for a in report.ocr["attempts"]] == ["default"]
+    assert len(engine.calls) == 1
