@@ -419,8 +419,8 @@ def analyze_image(
                     continue
                 tried.add(strategy)
                 reads.append(read(strategy, options, psm))
-                if reads[-1].good:
-                    break
+                if reads[-1].good and strategy != "plain":
+                    break  # the plain read is the safety net, not a reason to stop checking
                 if strategy in _CHECK_NAMES:  # its own doubts next: errors come in pairs
                     plans = _checks(reads[-1], options, pixels, within=strategy) + plans
                 if strategy == "turned-180":  # the right way up now, but still poor: go on
