@@ -236,23 +236,21 @@ MAX_READS = 6
 CHECK_GLYPH_HEIGHT = 24
 CHECK_MAX_PIXELS = 4_000_000
 _CHECK_NAMES = frozenset(name for name, _ in _OTHER_WAY.values())
-#: The order checks run in: the decisions that lost real photos most often first, then the
-#: plain photo, then the ones that lose least.
-_CHECK_ORDER = ("upside-down", "polarity", "crop", "rotation", "plain", "dewarp", "scale")
+#: The order checks run in: the plain photo first (the safety net: it is always read once
+#: reads are compared, whatever the time budget), then the decisions that lost real photos
+#: most often, then the ones that lose least.
+_CHECK_ORDER = ("plain", "upside-down", "polarity", "crop", "rotation", "dewarp", "scale")
 
 
 def _checks(
-    first: _Read, base: PrepOptions, pixels: int, *, within: str = ""
+    first: _Read, base: PrepOptions, *, within: str = ""
 ) -> list[tuple[str, PrepOptions, int]]:
     """Cheap reads that check the first read's doubtful decisions, and the plain photo.
 
     Each doubtful decision is taken the other way; the reads run in :data:`_CHECK_ORDER`,
-    except that a photo of at most :data:`CHECK_MAX_PIXELS` pixels is read plain first: that
-    read is cheap, and on small photos several decisions tend to go wrong together (a
-    dark-on-light label judged light-on-dark is also blown up and turned over).
-    ``within`` names a check read whose own doubts are being checked (one level deep: a
-    decision taken the other way can expose the next wrong one); its reads are named
-    ``within+name`` and the plain photo is not read again.
+    the plain photo first. ``within`` names a check read whose own doubts are being checked
+    (one level deep: a decision taken the other way can expose the next wrong one); its reads
+    are named ``within+name`` and the plain photo is not read again.
     """
     steps = first.prepared.steps
     cheap = dataclasses.replace(
@@ -273,11 +271,7 @@ def _checks(
         elif doubt == "upside-down":
             change = {"turns": (steps.get("quarter_turns", 0) + 2) % 4}
         plans[doubt] = (name, dataclasses.replace(cheap, **change), 3)
-    order = list(_CHECK_ORDER)
-    if pixels <= CHECK_MAX_PIXELS:
-        order.remove("plain")
-        order.insert(0, "plain")
-    return [plans[d] for d in order if d in plans]
+    return [plans[d] for d in _CHECK_ORDER if d in plans]
 
 
 def _strategies(
@@ -382,14 +376,14 @@ def analyze_image(
     The photo is decoded (EXIF orientation applied), prepared and read. When that read is not
     good (no list, too few names, or few names while preparation doubted one of its
     decisions), other reads are compared with it: a band read both ways up may show the label
-    is upside down (then it is read turned); otherwise each doubtful decision is read the other
-    way (cheaply, and then that read's own doubts, one level deep), the plain upright photo is
-    read (first, on a small photo), and then a crop from the "Ingredients" header down and an
-    adaptive threshold. Reads are compared by what they parse and match (list found,
+    is upside down (then it is read turned); otherwise the plain upright photo is read (always,
+    whatever the time budget), each doubtful decision is read the other way (cheaply, and then
+    that read's own doubts, one level deep), and then a crop from the "Ingredients" header down
+    and an adaptive threshold. Reads are compared by what they parse and match (list found,
     recognised items, their share, OCR confidence); only the winner's records are looked up and
     its report built, and ``ocr.choice`` says which read won and why. At most
-    :data:`MAX_READS` reads; none starts after :data:`SECOND_READ_BUDGET_S` (but a small
-    photo's plain read). A read that recognised :data:`PARTIAL_NAMES` names or more is shown,
+    :data:`MAX_READS` reads; none starts after :data:`SECOND_READ_BUDGET_S` (but the plain
+    read). A read that recognised :data:`PARTIAL_NAMES` names or more is shown,
     with ``ocr.check`` when it was read with low confidence; fewer may be ``unreadable``. Word
     boxes come back in the coordinates of the uploaded photo after EXIF orientation. ``prep``
     and ``second_strategy`` exist so that benchmarks can measure each step's worth.
@@ -403,17 +397,16 @@ def analyze_image(
         _read, loaded.image, engine=engine, matcher=matcher, max_items=max_items
     )
     reads = [read("default", prep, 3)]
-    pixels = loaded.width * loaded.height
     if second_strategy and not reads[0].good:
         try:
             plans = _strategies(reads[0], prep, engine)  # may read a band both ways up
             if not (plans and plans[0][0] == "turned-180"):
-                plans = _checks(reads[0], prep, pixels) + plans
+                plans = _checks(reads[0], prep) + plans
             tried = {"default"}
             while plans and len(reads) < MAX_READS:
-                cheap_plain = plans[0][0] == "plain" and pixels <= CHECK_MAX_PIXELS
-                if time.perf_counter() - started >= SECOND_READ_BUDGET_S and not cheap_plain:
-                    break  # a small photo's plain read still runs: it is the safety net
+                safety_net = plans[0][0] == "plain" and "plain" not in tried
+                if time.perf_counter() - started >= SECOND_READ_BUDGET_S and not safety_net:
+                    break  # the plain read still runs: it is the safety net
                 strategy, options, psm = plans.pop(0)
                 if strategy in tried:
                     continue
@@ -422,9 +415,9 @@ def analyze_image(
                 if reads[-1].good and strategy != "plain":
                     break  # the plain read is the safety net, not a reason to stop checking
                 if strategy in _CHECK_NAMES:  # its own doubts next: errors come in pairs
-                    plans = _checks(reads[-1], options, pixels, within=strategy) + plans
+                    plans = _checks(reads[-1], options, within=strategy) + plans
                 if strategy == "turned-180":  # the right way up now, but still poor: go on
-                    plans = _checks(reads[-1], options, pixels)
+                    plans = _checks(reads[-1], options)
                     plans += _strategies(reads[-1], options, engine)
         except OcrTimeout:  # a later read that times out costs its time, not the first read
             pass
