@@ -65,7 +65,8 @@ def label(
 ) -> Image.Image:
     font = ImageFont.truetype(FONT, size)
     lines = [ln for para in text.split("\n") for ln in (textwrap.wrap(para, width) or [""])]
-    image = Image.new("RGB", (int(size * width * 0.62) + 2 * size, (len(lines) + 2) * size * 3 // 2))
+    height = (len(lines) + 2) * size * 3 // 2
+    image = Image.new("RGB", (int(size * width * 0.62) + 2 * size, height))
     image.paste(bg, (0, 0, *image.size))
     draw = ImageDraw.Draw(image)
     for i, line in enumerate(lines):
@@ -121,7 +122,7 @@ def test_a_wrong_decision_never_reads_worse_than_the_plain_photo(
     assert report.ocr is not None
     choice = report.ocr["choice"]
     assert choice["strategy"] != "default" and "against" in choice["reason"], choice
-    assert [a["strategy"] for a in report.ocr["attempts"]][0] == "default"
+    assert report.ocr["attempts"][0]["strategy"] == "default"
 
 
 def test_the_choice_is_reported_with_its_reason() -> None:
@@ -148,10 +149,11 @@ def test_cause_1_light_specks_do_not_turn_a_dark_on_light_label_over(
 def test_cause_2_a_crop_that_keeps_a_strip_is_checked(engine: TesseractEngine) -> None:
     # A dense paragraph of directions and, below it, the list set with wide line spacing: the
     # densest block is the paragraph, a strip that holds none of the list.
-    blurb = ("Directions: massage gently into wet hair and rinse well, repeat if needed. " * 5)
+    blurb = "Directions: massage gently into wet hair and rinse well, repeat if needed. " * 5
     top = label(blurb, size=24, width=60)
     lst = label(LIST, size=30, width=36)
-    sheet = Image.new("RGB", (max(top.width, lst.width) + 200, top.height + lst.height * 2), "white")
+    size = (max(top.width, lst.width) + 200, top.height + lst.height * 2)
+    sheet = Image.new("RGB", size, "white")
     sheet.paste(top, (100, 60))
     spread = lst.resize((lst.width, lst.height * 2))  # the list's lines far apart
     sheet.paste(spread, (100, top.height + 200))
