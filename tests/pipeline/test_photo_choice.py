@@ -201,6 +201,8 @@ def test_cause_4_unreadable_only_when_nothing_list_like_was_read(text: str) -> N
         ("AQUA / WATER « GLYCERIN « PARFUM « SODIUM BENZOATE", 4),  # OCR's form of a bullet
         ("Aqua » Glycerin » Parfum » Limonene", 4),
         ("Aqua * Glycerin * Parfum * Limonene * Linalool", 5),
+        ("Aqua + Glycerin + Parfum", 3),  # OCR reads a bold bullet as a plus too
+        ("Alcohol Denat. - Aqua - Parfum - Coumarin", 4),  # dashes as separators
         ("Aqua • Glycerin • Parfum", 3),
         ("Aqua · Glycerin · Parfum", 3),
         ("\n• Aqua\n• Glycerin\n• Parfum\n• Limonene", 4),  # line-leading bullets

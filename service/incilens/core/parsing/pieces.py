@@ -134,11 +134,11 @@ _BRACKET = re.compile(r"[()\[\]{}]")
 
 
 _SEPARATOR = re.compile(
-    r"[,;:：\n\r•·●▪◦«»]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])[*\-–—](?=[ \t])"
+    r"[,;:：\n\r•·●▪◦«»]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])[*+\-–—](?=[ \t])"
 )
-#: Free-standing asterisks and dashes ("Aqua - Parfum - Limonene") separate items only when a
-#: list has at least this many (dashes as separators, or OCR's reading of bullets); one alone
-#: is a footnote mark before its legend, or a dash inside a name.
+#: Free-standing asterisks, plus signs and dashes ("Aqua - Parfum - Limonene") separate items
+#: only when a list has at least this many (dashes as separators, or OCR's reading of bullets);
+#: one alone is a footnote mark before its legend, or a dash inside a name.
 _STAR_BULLETS = 2
 
 
@@ -174,7 +174,7 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
     """
     partners = _bracket_partners(text, start, stop)
     inside = sorted(partners.items())
-    free = re.findall(r"(?<=[ \t])[*\-–—](?=[ \t])", text[start:stop])
+    free = re.findall(r"(?<=[ \t])[*+\-–—](?=[ \t])", text[start:stop])
     star_bullets = len(free) >= _STAR_BULLETS
     piece_start = start
     pending, breaks = "start", 0
@@ -186,7 +186,7 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
         if k < len(inside) and inside[k][0] < i < inside[k][1]:
             continue  # never split inside a bracket
         ch = m.group()
-        if ch in "*-–—" and not star_bullets:
+        if ch in "*+-–—" and not star_bullets:
             continue  # a footnote mark or a dash, not a separator
         if ch == ",":
             if 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
