@@ -21,7 +21,7 @@ from incilens.core.models import Ingredient, IngredientList, OcrResult
 from incilens.core.parsing import PARSER_VERSION, parse
 from incilens.core.product_type import detect_product_type
 from incilens.core.profile import Profile, family_of
-from incilens.core.report import Report, build_report, photo_reliability
+from incilens.core.report import UNREADABLE_CONFIDENCE, Report, build_report, photo_reliability
 from incilens.errors import OcrTimeout
 from incilens.kb.knowledge import KnowledgeBase
 from incilens.kb.matching import MATCHER_VERSION, Matcher, Resolved
@@ -175,6 +175,8 @@ class ImageLimits:
 SECOND_READ_BUDGET_S = 15.0
 #: Below this share of recognised items (or with no list) a second strategy is tried.
 GOOD_READ_SHARE = 0.8
+#: A read whose preparation doubted a decision is checked unless it named this many.
+SURE_NAMES = 8
 #: An item whose words were read with less confidence than this (0-100) is marked.
 LOW_CONFIDENCE = 70.0
 
@@ -196,8 +198,84 @@ class _Read:
 
     @property
     def good(self) -> bool:
+        """A list found, three names or more, most items recognised.
+
+        When preparation doubted one of its decisions, :data:`SURE_NAMES` names or more: a thin
+        strip of a list reads "good" too.
+        """
         found, recognised, share, _ = self.quality
+        if self.prepared.steps.get("doubts") and recognised < SURE_NAMES:
+            return False
         return found and recognised >= 3 and share >= GOOD_READ_SHARE
+
+
+#: What each doubtful preparation decision is checked against: the same preparation with
+#: that one decision taken the other way (see ``steps["doubts"]`` in ocr/preprocess).
+_OTHER_WAY: dict[str, tuple[str, dict[str, Any]]] = {
+    "polarity": ("other-polarity", {}),  # filled in from the first read's decision
+    "crop": ("uncropped", {"crop": False, "crop_box": None}),
+    "rotation": ("as-uploaded", {"turns": 0}),
+    "upside-down": ("not-flipped", {}),  # filled in: the quarter turns without the flip
+    "dewarp": ("no-dewarp", {"dewarp": False}),
+    "scale": ("unscaled", {"scale": False}),
+}
+#: The plain photo: upright (EXIF applied) and greyscale, nothing else done, read as plain
+#: Tesseract reads it. A candidate whenever reads are compared, so that no preparation step
+#: can make a read worse than not preparing at all.
+PLAIN = PrepOptions(
+    polarity=False,
+    crop=False,
+    orientation=False,
+    deskew=False,
+    scale=False,
+    contrast=False,
+    denoise=False,
+    dewarp=False,
+    flatten=False,
+)
+#: At most this many reads per photo (the first included); the time budget also applies.
+MAX_READS = 6
+#: Check reads are cheap reads: glyphs this tall (not 30 px) in at most this many pixels,
+#: about half the time of a full read; the winner is used as it was read.
+CHECK_GLYPH_HEIGHT = 24
+CHECK_MAX_PIXELS = 4_000_000
+_CHECK_NAMES = frozenset(name for name, _ in _OTHER_WAY.values())
+#: The order checks run in: the plain photo first (the safety net: it is always read once
+#: reads are compared, whatever the time budget), then the decisions that lost real photos
+#: most often, then the ones that lose least.
+_CHECK_ORDER = ("plain", "upside-down", "polarity", "crop", "rotation", "dewarp", "scale")
+
+
+def _checks(
+    first: _Read, base: PrepOptions, *, within: str = ""
+) -> list[tuple[str, PrepOptions, int]]:
+    """Cheap reads that check the first read's doubtful decisions, and the plain photo.
+
+    Each doubtful decision is taken the other way; the reads run in :data:`_CHECK_ORDER`,
+    the plain photo first. ``within`` names a check read whose own doubts are being checked
+    (one level deep: a decision taken the other way can expose the next wrong one); its reads
+    are named ``within+name`` and the plain photo is not read again.
+    """
+    steps = first.prepared.steps
+    cheap = dataclasses.replace(
+        base,
+        glyph_height=min(base.glyph_height, CHECK_GLYPH_HEIGHT),
+        max_pixels=min(base.max_pixels, CHECK_MAX_PIXELS),
+    )
+    plans: dict[str, tuple[str, PrepOptions, int]] = {}
+    if not within:
+        plans["plain"] = ("plain", PLAIN, 3)
+    for doubt in steps.get("doubts", ()):
+        if doubt not in _OTHER_WAY:
+            continue
+        name, change = _OTHER_WAY[doubt]
+        name = f"{within}+{name}" if within else name
+        if doubt == "polarity":
+            change = {"invert": not steps.get("inverted", False)}
+        elif doubt == "upside-down":
+            change = {"turns": (steps.get("quarter_turns", 0) + 2) % 4}
+        plans[doubt] = (name, dataclasses.replace(cheap, **change), 3)
+    return [plans[d] for d in _CHECK_ORDER if d in plans]
 
 
 def _strategies(
@@ -299,14 +377,18 @@ def analyze_image(
 ) -> Report:
     """Read a label photo and analyse the text: the text report plus an ``ocr`` section.
 
-    The photo is decoded (EXIF orientation applied), prepared and read. When the read finds no
-    list or recognises too few of its items, a small band is read both ways up: if it reads
-    better upside down, the photo is read again turned; otherwise up to two other strategies
-    run (a crop from the "Ingredients" header down, read as one block; an adaptive threshold).
-    If the turned read is still poor, those two run on it. Reads are compared by what they
-    parse and match (list found, recognised items, their share, OCR confidence), and only the
-    winner's records are looked up and its report built; no further read starts after
-    :data:`SECOND_READ_BUDGET_S`. Word
+    The photo is decoded (EXIF orientation applied), prepared and read. When that read is not
+    good (no list, too few names, or few names while preparation doubted one of its
+    decisions), other reads are compared with it: a band read both ways up may show the label
+    is upside down (then it is read turned); otherwise the plain upright photo is read (always,
+    whatever the time budget), each doubtful decision is read the other way (cheaply, and then
+    that read's own doubts, one level deep), and then a crop from the "Ingredients" header down
+    and an adaptive threshold. Reads are compared by what they parse and match (list found,
+    recognised items, their share, OCR confidence); only the winner's records are looked up and
+    its report built, and ``ocr.choice`` says which read won and why. At most
+    :data:`MAX_READS` reads; none starts after :data:`SECOND_READ_BUDGET_S` (but the plain
+    read). A read that recognised :data:`PARTIAL_NAMES` names or more is shown,
+    with ``ocr.check`` when it was read with low confidence; fewer may be ``unreadable``. Word
     boxes come back in the coordinates of the uploaded photo after EXIF orientation. ``prep``
     and ``second_strategy`` exist so that benchmarks can measure each step's worth.
     """
@@ -322,13 +404,25 @@ def analyze_image(
     if second_strategy and not reads[0].good:
         try:
             plans = _strategies(reads[0], prep, engine)  # may read a band both ways up
-            while plans and time.perf_counter() - started < SECOND_READ_BUDGET_S:
+            if not (plans and plans[0][0] == "turned-180"):
+                plans = _checks(reads[0], prep) + plans
+            tried = {"default"}
+            while plans and len(reads) < MAX_READS:
+                safety_net = plans[0][0] == "plain" and "plain" not in tried
+                if time.perf_counter() - started >= SECOND_READ_BUDGET_S and not safety_net:
+                    break  # the plain read still runs: it is the safety net
                 strategy, options, psm = plans.pop(0)
+                if strategy in tried:
+                    continue
+                tried.add(strategy)
                 reads.append(read(strategy, options, psm))
-                if reads[-1].good:
-                    break
+                if reads[-1].good and strategy != "plain":
+                    break  # the plain read is the safety net, not a reason to stop checking
+                if strategy in _CHECK_NAMES:  # its own doubts next: errors come in pairs
+                    plans = _checks(reads[-1], options, within=strategy) + plans
                 if strategy == "turned-180":  # the right way up now, but still poor: go on
-                    plans = _strategies(reads[-1], options, engine)
+                    plans = _checks(reads[-1], options)
+                    plans += _strategies(reads[-1], options, engine)
         except OcrTimeout:  # a later read that times out costs its time, not the first read
             pass
     best = max(reads, key=lambda r: r.quality)
@@ -345,6 +439,7 @@ def analyze_image(
         **best.ocr.to_dict(),
         "image": loaded.to_dict(),
         "strategy": best.strategy,
+        "choice": _choice(best, reads),
         "rotation_degrees": 90 * steps.get("quarter_turns", 0),
         "deskew_degrees": steps.get("deskew_degrees", 0.0),
         "preprocessing": steps,
@@ -359,5 +454,50 @@ def analyze_image(
         ],
         "timings_ms": {k: round(v * 1000, 1) for k, v in timings.items()},
     }
-    report = photo_reliability(report, best.ocr.mean_confidence, len(best.ocr.words))
-    return dataclasses.replace(report, ocr=section, item_ocr=_item_boxes(best, report))
+    boxes = _item_boxes(best, report)
+    if best.resolution.recognised >= PARTIAL_NAMES:
+        # A partial read is shown: its names come back, the doubtful ones outlined and marked.
+        check = _check_these(best, boxes)
+        if check is not None:
+            section["check"] = check
+    else:
+        report = photo_reliability(report, best.ocr.mean_confidence, len(best.ocr.words))
+    return dataclasses.replace(report, ocr=section, item_ocr=boxes)
+
+
+#: A read that recognised at least this many names is never called unreadable: its names are
+#: returned, and the ones read with low confidence are marked for the shopper to check.
+PARTIAL_NAMES = 3
+
+
+def _check_these(best: _Read, boxes: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
+    """The "check these" note of a partial or low-confidence read, or None for a clean one."""
+    low = sorted(p for p, b in boxes.items() if b["low_confidence"])
+    confidence = best.ocr.mean_confidence
+    if not low and confidence >= UNREADABLE_CONFIDENCE:
+        return None
+    named = best.resolution.recognised
+    message = (
+        f"Part of this photo was read with low confidence (OCR {confidence:.0f} of 100). "
+        f"{named} ingredient names were recognised"
+        + (f"; check the {len(low)} outlined as hard to read against the label" if low else "")
+        + ". A closer, flatter photo in even light reads more."
+    )
+    return {"message": message, "mean_confidence": round(confidence, 1), "positions": low}
+
+
+def _choice(best: _Read, reads: Sequence[_Read]) -> dict[str, Any]:
+    """Which read won and why, in words and in the decisions the first read doubted."""
+    first = reads[0]
+    doubts = list(first.prepared.steps.get("doubts", ()))
+    got = f"{best.resolution.recognised} of {len(best.resolution.resolved)} items recognised"
+    if len(reads) == 1:
+        reason = f"the first read was good ({got})" if first.good else f"the only read ({got})"
+    elif best is first:
+        reason = f"no other read recognised more ({got})"
+    else:
+        reason = (
+            f"{got}, against {first.resolution.recognised} of "
+            f"{len(first.resolution.resolved)} for the default read"
+        )
+    return {"strategy": best.strategy, "reason": reason, "doubts": doubts}

@@ -22,6 +22,11 @@ The steps, in order, each switchable through :class:`PrepOptions` so its effect 
 8. **contrast**: a percentile stretch; then a 3x3 median filter (denoise before any threshold).
 9. **threshold** (off by default): an adaptive threshold after the median filter.
 
+Decisions taken on weak evidence are recorded in ``steps["doubts"]`` (``polarity``, ``crop``,
+``rotation``, ``upside-down``, ``dewarp``, ``scale``): the pipeline then reads the photo with that
+decision taken the other way (``invert``, ``crop``/``crop_box``, ``turns``, ``dewarp``, ``scale``
+in :class:`PrepOptions`) and keeps the read that recognises more, so no step is trusted blindly.
+
 All analysis runs on a reduced copy (at most ``analysis_side`` pixels); the full-resolution crop
 is transformed once. :class:`Prepared` keeps the affine map from prepared to original
 coordinates. Pure: numpy and OpenCV on in-memory arrays, no I/O.
@@ -42,6 +47,13 @@ __all__ = ["PrepOptions", "Prepared", "prepare"]
 
 #: Ink below a line's core over ink above it beyond which the text is upside down.
 UPSIDE_DOWN_RATIO = 1.25
+#: Light-glyph over dark-glyph counts within which the polarity decision is doubtful (steps
+#: record it as ``doubts``; the pipeline then reads the photo the other way too).
+POLARITY_DOUBT = (0.5, 4.0)
+#: A crop holding less than this share of the photo's glyphs, or fewer than
+#: :data:`CROP_DOUBT_LINES` lines of them, is doubtful: another text block may be the list.
+CROP_DOUBT_SHARE = 0.6
+CROP_DOUBT_LINES = 4
 
 # OpenCV's stubs type every result as a generic array; these aliases say what we hold.
 Gray = NDArray[Any]  # 2-D uint8
@@ -67,6 +79,7 @@ class PrepOptions:
     max_pixels: int = 8_000_000
     turns: int | None = None  # force this many quarter turns (no detection): a second strategy
     crop_box: tuple[int, int, int, int] | None = None  # a forced crop in original pixels
+    invert: bool | None = None  # force the polarity decision (no detection): a candidate read
 
     def without(self, *steps: str) -> PrepOptions:
         """A copy with the named steps switched off."""
@@ -118,15 +131,21 @@ def _glyphs(gray: Gray) -> tuple[Gray, NDArray[Any]]:
     return mask, stats[keep]
 
 
-def _polarity(gray: Gray) -> bool:
-    """True when the text is lighter than its background (then the image is inverted)."""
+def _polarity(gray: Gray) -> tuple[bool, float]:
+    """Whether the text is lighter than its background, and the light/dark glyph ratio.
+
+    True means the image is to be inverted. The ratio says how sure that is: near 1 both
+    polarities look like text (a dark label with light print beside a light one), and the
+    pipeline reads both (:data:`POLARITY_DOUBT`).
+    """
     dark = len(_glyphs(gray)[1])
     light = len(_glyphs(cv2.bitwise_not(gray))[1])
-    return light > 1.3 * dark and light >= 20
+    ratio = (light + 1) / (dark + 1)
+    return light > 1.3 * dark and light >= 20, ratio
 
 
-def _text_block(mask: Gray, glyph_h: float) -> tuple[int, int, int, int] | None:
-    """The bounding box (x, y, w, h) of the densest block of glyphs, or None."""
+def _text_block(mask: Gray, glyph_h: float) -> tuple[int, int, int, int, float] | None:
+    """The densest block of glyphs: its box (x, y, w, h) and share of the glyph pixels, or None."""
     k = max(3, int(glyph_h * 1.5))
     smeared = cv2.dilate(mask, np.ones((k, k * 2), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(smeared, connectivity=8)
@@ -136,7 +155,7 @@ def _text_block(mask: Gray, glyph_h: float) -> tuple[int, int, int, int] | None:
     glyph_counts[0] = 0
     best = int(np.argmax(glyph_counts))
     x, y, w, h = (int(v) for v in stats[best, :4])
-    return x, y, w, h
+    return x, y, w, h, float(glyph_counts[best] / max(1, glyph_counts.sum()))
 
 
 def _turns(mask: Gray, glyph_h: float) -> int:
@@ -311,6 +330,7 @@ class _Work:
     angle: float | None = None  # the levelling angle, when found with the quarter turns
     factor: float = 1.0  # the scale applied
     bend: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    doubts: list[str] = field(default_factory=list)  # decisions a reading should check
 
     @property
     def has_glyphs(self) -> bool:
@@ -334,7 +354,15 @@ def _analyse(gray: Gray, opts: PrepOptions) -> _Work:
     size = (max(1, round(gray.shape[1] * reduce)), max(1, round(gray.shape[0] * reduce)))
     small = cv2.resize(coarse, size, interpolation=cv2.INTER_AREA)
     w = _Work(opts, gray, small, reduce)
-    inverted = opts.polarity and _polarity(small)
+    if opts.invert is not None:
+        inverted = opts.invert
+    elif opts.polarity:
+        inverted, ratio = _polarity(small)
+        w.steps["polarity_ratio"] = round(ratio, 2)
+        if POLARITY_DOUBT[0] <= ratio <= POLARITY_DOUBT[1]:
+            w.doubts.append("polarity")
+    else:
+        inverted = False
     w.steps["inverted"] = inverted
     if inverted:
         w.gray, w.small = cv2.bitwise_not(gray), cv2.bitwise_not(small)
@@ -350,13 +378,18 @@ def _crop(w: _Work) -> None:
     assert mask is not None
     x0, y0, x1, y1 = 0, 0, gray.shape[1], gray.shape[0]
     if opts.crop_box is not None:
+        w.doubts.append("crop")  # a forced box is a guess too
         bx, by, bw, bh = opts.crop_box
         x0, y0 = max(0, bx), max(0, by)
         x1, y1 = min(gray.shape[1], bx + bw), min(gray.shape[0], by + bh)
     elif opts.crop:
         block = _text_block(mask, w.glyph_h)
         if block is not None:
-            bx, by, bw, bh = block
+            bx, by, bw, bh, share = block
+            lines = min(bw, bh) / max(1.0, w.glyph_h * 1.5)  # a sideways block: its width
+            w.steps["crop_share"] = round(share, 2)
+            if share < CROP_DOUBT_SHARE or lines < CROP_DOUBT_LINES:
+                w.doubts.append("crop")
             margin = w.glyph_h * 2
             x0 = max(0, int((bx - margin) / reduce))
             y0 = max(0, int((by - margin) / reduce))
@@ -386,6 +419,8 @@ def _orient(w: _Work) -> None:
     else:
         turns = _turns(mask, w.glyph_h) if opts.orientation else 0
     w.steps["quarter_turns"] = turns
+    if opts.turns is None and turns % 2:
+        w.doubts.append("rotation")  # narrow upright columns also level best turned sideways
     for _ in range(turns):  # each turn: 90 degrees counter-clockwise, (x, y) -> (y, W - 1 - x)
         old_width = w.gray.shape[1]
         w.gray = np.ascontiguousarray(np.rot90(w.gray))
@@ -397,6 +432,7 @@ def _orient(w: _Work) -> None:
         w.angle = _levelling_angle(mask, limit) if opts.deskew and mask.size else 0.0
     ratio = _ink_below_over_above(mask, w.angle) if opts.orientation else None
     if opts.turns is None and ratio is not None and ratio > UPSIDE_DOWN_RATIO:
+        w.doubts.append("upside-down")  # capitals, blur and bent lines fool the ink test
         w.gray = np.ascontiguousarray(np.rot90(w.gray, 2))
         h, wd = w.gray.shape
         w.then(np.array([[-1, 0, wd - 1], [0, -1, h - 1], [0, 0, 1]], dtype=np.float64))
@@ -440,6 +476,8 @@ def _scale(w: _Work) -> None:
             interp = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
             w.gray = cv2.resize(w.gray, None, fx=factor, fy=factor, interpolation=interp)
             w.then(np.diag([factor, factor, 1.0]))
+            if factor > 2.0:
+                w.doubts.append("scale")  # a small photo blown up: check against reading it as is
         else:
             factor = 1.0
     w.factor = factor
@@ -470,6 +508,7 @@ def _dewarp(w: _Work) -> None:
     )
     w.bend = bend
     w.steps["dewarp_px"] = round(span, 1)
+    w.doubts.append("dewarp")
 
 
 def _finish(w: _Work) -> None:
@@ -508,6 +547,7 @@ def prepare(image: Image.Image, options: PrepOptions | None = None) -> Prepared:
     w = _analyse(np.asarray(image.convert("L"), dtype=np.uint8), options or PrepOptions())
     for step in _STEPS:
         step(w)
+    w.steps["doubts"] = w.doubts
     back = np.linalg.inv(w.forward)
     to_original = (
         (float(back[0, 0]), float(back[0, 1]), float(back[0, 2])),

@@ -88,17 +88,21 @@ def words_to_result(
     r"""Build the full text and its words from Tesseract's word rows.
 
     Each row is ``(block, paragraph, line, word, text, left, top, width, height, confidence)``.
-    Words of a line are joined by a space, lines by a line break, and paragraphs by a blank line,
-    as Tesseract's own text output does; every word keeps its offsets into that text.
+    Words of a line are joined by a space, lines by a line break (also between the paragraphs
+    of one block: Tesseract starts a paragraph at any short line, and a blank line would end an
+    ingredient list printed one item per line), and blocks by a blank line; every word keeps
+    its offsets into that text.
 
     Examples:
         >>> rows = [(1, 1, 1, 1, "Aqua,", 0, 0, 50, 20, 96.0),
         ...         (1, 1, 1, 2, "Glycerin", 60, 0, 90, 20, 91.0),
-        ...         (1, 1, 2, 1, "Parfum", 0, 30, 70, 20, 88.0)]
+        ...         (1, 1, 2, 1, "Parfum", 0, 30, 70, 20, 88.0),
+        ...         (1, 2, 1, 1, "Citral", 0, 60, 70, 20, 90.0),
+        ...         (2, 1, 1, 1, "Made", 0, 200, 70, 20, 90.0)]
         >>> r = words_to_result(rows, engine="t", version="5", languages="eng", config="")
         >>> r.text
-        'Aqua, Glycerin\nParfum'
-        >>> [(w.text, w.start, w.end, w.line) for w in r.words][1:]
+        'Aqua, Glycerin\nParfum\nCitral\n\nMade'
+        >>> [(w.text, w.start, w.end, w.line) for w in r.words][1:3]
         [('Glycerin', 6, 14, 0), ('Parfum', 15, 21, 1)]
     """
     parts: list[str] = []
@@ -115,7 +119,7 @@ def words_to_result(
             sep = ""
         elif here == previous:
             sep = " "
-        elif here[:2] == previous[:2]:
+        elif here[0] == previous[0]:
             sep = "\n"
         else:
             sep = "\n\n"

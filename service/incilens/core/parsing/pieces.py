@@ -164,7 +164,7 @@ INNER_LEGEND = re.compile(r"(?P<item>\s*[^\W\d_][^*†‡]{2,}?)\s+(?P<mark>\*+|
 FOOTNOTE_START = re.compile(r"^(?:\*+|†|‡|°|[¹²³⁴⁵⁶⁷⁸⁹]|\(\d\))[ \t]*[^\W\d_]")
 
 
-_BULLETS = "•·●▪◦"
+_BULLETS = "•·●▪◦«»"  # « and » are how OCR often reads a bullet
 
 
 @dataclass
@@ -184,11 +184,17 @@ _BRACKET = re.compile(r"[()\[\]{}]")
 
 # A pipe between spaces separates items ("Aqua | Glycerin"); a pipe inside a word is an OCR "l".
 # A slash or dash between spaces is cut too, and the list decides whether it separated items.
+# Guillemets are OCR's reading of bullets; free-standing asterisks and plus signs separate only
+# when the list has several (_STAR_BULLETS).
 _SEPARATOR = re.compile(
-    r"[,;:：\n\r•·●▪◦]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])[|/\-–—](?=[ \t])"
+    r"[,;:：\n\r•·●▪◦«»]|\.(?=[ \t\n\r]|$)|%(?=[^\W\d_])|(?<=[ \t])[|/\-–—*+](?=[ \t])"
 )
 # The end of an HTML entity left in web text ("&amp;", "&#39;"): its semicolon separates nothing.
 _ENTITY_BEFORE = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,5}|#[xX][0-9A-Fa-f]{1,4})$")
+#: Free-standing asterisks and plus signs ("Aqua * Parfum * Limonene", OCR's reading of
+#: bullets) separate items only when a list has at least this many; one alone is a footnote
+#: mark before its legend.
+_STAR_BULLETS = 2
 
 
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -223,6 +229,8 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
     """
     partners = _bracket_partners(text, start, stop)
     inside = sorted(partners.items())
+    free = re.findall(r"(?<=[ \t])[*+](?=[ \t])", text[start:stop])
+    star_bullets = len(free) >= _STAR_BULLETS
     piece_start = start
     pending, breaks = "start", 0
     k = 0
@@ -237,6 +245,8 @@ def split_pieces(text: str, start: int, stop: int) -> Iterator[Piece]:
             continue  # "&amp;": part of the name
         if ch == ":" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
             continue  # a colour index's lake suffix: "CI 15850:1"
+        if ch in "*+" and not star_bullets:
+            continue  # a footnote mark, not a separator
         if ch == ",":
             if 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
                 continue  # the comma of a locant: 1,2-Hexanediol
