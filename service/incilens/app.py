@@ -22,6 +22,7 @@ from incilens.config import DEFAULTS, ENV_PREFIX
 from incilens.http import api
 from incilens.http.compression import init_compression
 from incilens.http.cors import init_cors
+from incilens.http.forms import FormRequest
 from incilens.http.forms import check_config as check_form_config
 from incilens.http.handlers import register_error_handlers, validation_error
 from incilens.http.jobs import init_app as init_jobs
@@ -56,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         validation_error_status=400,
         validation_error_callback=validation_error,
     )
+    app.request_class = FormRequest  # closes upload streams that parsing left behind
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env(ENV_PREFIX)
     if config:

@@ -39,7 +39,9 @@ __all__ = [
     "build_matcher",
 ]
 
-REPORT_VERSION = "1"
+#: Bumped when the report's shape changes: 2 added `summary.verdict`, `summary.product`,
+#: `ingredients[].uses` and the slimmer compact view.
+REPORT_VERSION = "2"
 #: Items analysed per text; a real list has well under a hundred.
 DEFAULT_MAX_ITEMS = 300
 

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import IO, Any
 
+from flask import Request as FlaskRequest
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import MultiPartParser
 from werkzeug.wrappers import Request
@@ -33,6 +34,7 @@ from werkzeug.wrappers import Request
 from incilens.errors import ConfigError, FormTooLarge
 
 __all__ = [
+    "FormRequest",
     "body_limit",
     "check_config",
     "check_fields",
@@ -133,3 +135,40 @@ def body_limit(request: Request) -> int | None:
     """The body limit that applies to ``request``: :func:`limit_body`'s, else Flask's."""
     limit = request.environ.get(_BODY_LIMIT, request.max_content_length)
     return None if limit is None else int(limit)
+
+
+class FormRequest(FlaskRequest):
+    """Flask's request, closing every upload stream it opened, even when parsing failed.
+
+    Werkzeug spools each file part of a multipart body to a temporary file and closes those that
+    reach ``request.files`` when the request ends. A part whose parsing was cut short (too many
+    parts, a field over its limit, a malformed body) never reaches ``request.files``, so its
+    temporary file stayed open until the garbage collector found it. The app factory installs
+    this class; the streams are closed when Flask closes the request.
+    """
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        stream = super()._get_file_stream(
+            total_content_length, content_type, filename, content_length
+        )
+        self.__dict__.setdefault("_upload_streams", []).append(stream)
+        return stream
+
+    @property
+    def upload_streams(self) -> list[IO[bytes]]:
+        """The streams opened for this request's file parts so far."""
+        return list(self.__dict__.get("_upload_streams", ()))
+
+    def close(self) -> None:
+        """Close the request, then every upload stream it opened."""
+        try:
+            super().close()
+        finally:
+            for stream in self.__dict__.pop("_upload_streams", ()):
+                stream.close()
