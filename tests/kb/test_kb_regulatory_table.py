@@ -19,9 +19,11 @@ import pytest
 from incilens.kb.build import consistency_faults
 from incilens.kb.build.annex import _names_itself, split_known
 from incilens.kb.knowledge import DEFAULT_KB_PATH, KnowledgeBase
+from tests.conftest import SHARED_DATA, need
 
 TABLE = Path(__file__).with_name("regulatory_facts.tsv")
-AUDIT = Path(__file__).resolve().parents[3] / "shared" / "audits" / "kb-audit-2026-12"
+#: The December 2026 expert audit, beside the shared datasets (outside evidence, not committed).
+AUDIT = SHARED_DATA.parent / "audits" / "kb-audit-2026-12"
 
 
 def _rows() -> list[dict[str, str]]:
@@ -138,8 +140,8 @@ def test_consistency_checks_catch_what_they_look_for() -> None:
     assert faults["profile_contradicts_flag"] == ["A"]
 
 
-@pytest.mark.skipif(not AUDIT.is_dir(), reason="the audit's verdict files are not on this machine")
 def test_audit_replay_leaves_only_what_was_judged_differently() -> None:
+    need(AUDIT.is_dir(), f"no audit verdict files at {AUDIT}")
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     import kb_audit_replay as replay
 
