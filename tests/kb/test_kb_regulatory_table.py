@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from incilens.kb.build import consistency_faults
-from incilens.kb.build.annex import _names_itself, split_known
+from incilens.kb.build.annex import names_itself, split_known
 from incilens.kb.knowledge import DEFAULT_KB_PATH, KnowledgeBase
 from tests.conftest import SHARED_DATA, need
 
@@ -96,7 +96,7 @@ def test_commas_inside_chemical_names(cell: str, expected: list[str]) -> None:
 def test_a_row_that_spells_out_the_name_is_the_substance_itself(
     chemical: str, key: str, expected: bool
 ) -> None:
-    assert _names_itself(chemical, key) is expected
+    assert names_itself(chemical, key) is expected
 
 
 def _records() -> list[dict[str, Any]]:

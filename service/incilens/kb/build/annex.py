@@ -41,6 +41,7 @@ __all__ = [
     "ANNEX_STATUS",
     "EuLink",
     "link_annexes",
+    "names_itself",
     "parse_restriction",
     "separator_prefixes",
     "split_known",
@@ -254,7 +255,7 @@ def link_annexes(
                 continue
             condition = group_condition
             entry_cas = set(cas.get(entry, ()))
-            itself = key in in_glossary or _names_itself(row.chemical_name, key)
+            itself = key in in_glossary or names_itself(row.chemical_name, key)
             if (
                 annex == "II"
                 and not condition
@@ -309,7 +310,7 @@ def link_annexes(
                     row.cas
                     and specific
                     and not (entry_cas & set(row.cas))
-                    and not _names_itself(row.chemical_name, name_key(names_of[entry]))
+                    and not names_itself(row.chemical_name, name_key(names_of[entry]))
                     and (entry_cas or annex != "II")
                     and not (annex == "II" and condition)
                 ):
@@ -383,13 +384,13 @@ def _with_spelling_variants(names: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def _names_itself(chemical_name: str, key: str) -> bool:
+def names_itself(chemical_name: str, key: str) -> bool:
     """Whether the row's chemical name spells out the INCI name ("... (Solvent Blue 35)").
 
     Examples:
-        >>> _names_itself("Colouring agent CI 61554 (Solvent Blue 35)", "SOLVENT BLUE 35")
+        >>> names_itself("Colouring agent CI 61554 (Solvent Blue 35)", "SOLVENT BLUE 35")
         True
-        >>> _names_itself("Octamethylcyclotetrasiloxane; D4", "CYCLOMETHICONE")
+        >>> names_itself("Octamethylcyclotetrasiloxane; D4", "CYCLOMETHICONE")
         False
     """
     text = name_key(_GROUP_TAIL.sub("", chemical_name))
