@@ -3,6 +3,7 @@
     python bench/http_json.py                  # about 2 minutes (two rounds of 6 x 8 s)
     python bench/http_json.py --seconds 4 --rounds 1
     python bench/http_json.py --check          # exit 1 when a target of issue 16 is missed
+    python bench/http_json.py --real-sizes bench/devset/real/real.jsonl   # sizes on real text
 
 It starts two servers on free 127.0.0.1 ports with the production settings of
 ``incilens.http.serving`` (workers x threads, the app built before the fork): a Flask app with
@@ -186,6 +187,37 @@ def in_process(repeat: int) -> dict[str, float]:
     }
 
 
+def real_sizes(path: Path, limit: int) -> None:
+    """Bytes of the full and compact reports, plain and gzipped, for real label texts.
+
+    The bench's own list is one moisturiser; this prints the median and the 90th percentile
+    over the first ``limit`` texts of a JSON-lines corpus (``bench/devset/real/real.jsonl``:
+    real label text from public sources, not written by us), by the app in process with the
+    same encoder and gzip level as the server.
+    """
+    from incilens.app import create_app
+
+    client = create_app({"TESTING": True}).test_client()
+    level = int(client.application.config["COMPRESS_LEVEL"])
+    rows = [json.loads(line) for line in path.read_text().splitlines()[:limit]]
+    sizes: dict[str, list[int]] = {"full": [], "full gzip": [], "compact": [], "compact gzip": []}
+    items: list[int] = []
+    for row in rows:
+        for view in ("full", "compact"):
+            body = client.post(
+                f"/v1/analyze/text?view={view}", json={"text": row["text"]}
+            ).get_data()
+            sizes[view].append(len(body))
+            sizes[f"{view} gzip"].append(len(gzip.compress(body, level)))
+        items.append(len(json.loads(body)["ingredients"]))
+    print(f"{len(rows)} real label texts from {path.name}, median {statistics.median(items):.0f} "
+          f"items: bytes median / 90th percentile")  # fmt: skip
+    for name, values in sizes.items():
+        values.sort()
+        p90 = values[min(len(values) - 1, int(0.9 * len(values)))]
+        print(f"  {name:<14}{statistics.median(values):>9,.0f}{p90:>9,}")
+
+
 #: The issue's targets: (what, load or timing, comparison, bound).
 TARGETS = (
     ("full report, share of hello", "text full", "share", ">=", 0.20),
@@ -217,8 +249,15 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a target of the issue is missed")  # fmt: skip
+    parser.add_argument("--real-sizes", type=Path, metavar="JSONL",
+                        help="only print report sizes for the texts of a corpus "
+                        "(bench/devset/real/real.jsonl) and exit")  # fmt: skip
+    parser.add_argument("--limit", type=int, default=200, help="texts read by --real-sizes")
     parser.add_argument("--hello-server", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.real_sizes:
+        real_sizes(args.real_sizes, args.limit)
+        return 0
     if args.hello_server:
         hello_server(args.hello_server)
         return 0
